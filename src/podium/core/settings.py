@@ -1,0 +1,41 @@
+"""Settings for a Podium node, read from `PODIUM_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one Podium node.
+
+    Every field is read from the environment with the `PODIUM_` prefix
+    (`PODIUM_DATA_DIR`, `PODIUM_GAMES_DB_URL`, ...). The two database URLs default
+    to one SQLite file per plane inside `data_dir`, so that a fresh machine needs
+    no server.
+
+    Attributes:
+        data_dir: folder holding the SQLite files and import reports.
+        games_db_url: SQLAlchemy URL of the games plane (any cloud).
+        sovereign_db_url: SQLAlchemy URL of the sovereign plane (EU host only).
+        source: the ODF `Source` of messages this node emits (ODF Foundation Principles §6.1).
+        games_code: the ODF `CompetitionCode` of the Games this node serves.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"))
+    games_db_url: str | None = None
+    sovereign_db_url: str | None = None
+    source: str = "PODIUM"
+    games_code: str = "OG2024"
+
+    def games_url(self) -> str:
+        """Return the games plane URL, defaulting to `<data_dir>/games.sqlite`."""
+        return self.games_db_url or f"sqlite:///{(self.data_dir / 'games.sqlite').resolve()}"
+
+    def sovereign_url(self) -> str:
+        """Return the sovereign plane URL, defaulting to `<data_dir>/sovereign.sqlite`."""
+        return self.sovereign_db_url or f"sqlite:///{(self.data_dir / 'sovereign.sqlite').resolve()}"

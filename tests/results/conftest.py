@@ -1,14 +1,5 @@
-import csv
-from pathlib import Path
-
 import pytest
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "paris2024"
-
-
-def read_csv(relative: str) -> list[dict[str, str]]:
-    with (DATA / relative).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+from paris2024_data import DATA, read_csv
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Core: settings, the two database planes, data categories, clock and base errors."""

@@ -1,0 +1,27 @@
+"""Games master data: disciplines, NOCs, venues, events, phases, units and sessions.
+
+Public surface: the table models and the read queries. Codes are ODF codes; the RSC
+type comes from `podium.odf`.
+"""
+
+from podium.games.models import (
+    CompetitionSession,
+    Discipline,
+    Event,
+    Location,
+    Noc,
+    Phase,
+    Unit,
+    Venue,
+)
+
+__all__ = [
+    "CompetitionSession",
+    "Discipline",
+    "Event",
+    "Location",
+    "Noc",
+    "Phase",
+    "Unit",
+    "Venue",
+]

@@ -1,0 +1,20 @@
+"""The full metadata of each plane, with every domain's tables imported."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from podium.core.categories import Plane
+from podium.core.db import GamesBase, SovereignBase
+from podium.games import models as _games_models
+from podium.people import models as _people_models
+from podium.results import models as _results_models
+
+__all__ = ["metadata_of"]
+
+_LOADED = (_games_models, _people_models, _results_models)
+
+
+def metadata_of(plane: Plane) -> MetaData:
+    """Return the SQLAlchemy metadata of a plane, with all its tables registered."""
+    return GamesBase.metadata if plane is Plane.GAMES else SovereignBase.metadata

@@ -1,0 +1,18 @@
+"""The Paris 2024 data set: reading its real files and importing them into both planes."""
+
+from pathlib import Path
+
+from podium.paris2024.csvsource import BadRow, Quarantine
+from podium.paris2024.importer import ImportOptions, ImportReport, import_paris2024
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "BadRow",
+    "ImportOptions",
+    "ImportReport",
+    "Quarantine",
+    "import_paris2024",
+]
+
+DEFAULT_SOURCE = Path(__file__).resolve().parents[3] / "data" / "paris2024"
+"""The copy of the data bundled in the repository (`data/paris2024`, see its SOURCES.md)."""

@@ -1,0 +1,193 @@
+"""Reading the real Paris 2024 CSV files, with their quirks, row by row.
+
+The files come from a Kaggle data set and an olympics.com scrape (see
+`data/paris2024/SOURCES.md`). What they contain, and what this module copes with:
+list columns written as Python literals with single quotes while names contain
+apostrophes (`"['O\\'CALLAGHAN Mollie']"` is written with double quotes around the
+item), integers written as floats (`1.0`), empty fields, and timestamps with offsets.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from podium.core.errors import InvalidInputError
+
+__all__ = ["BadRow", "Quarantine", "Row", "read_rows"]
+
+
+class BadRow(InvalidInputError):
+    """A source row that breaks a rule; says the file, line and column.
+
+    Args:
+        file: the file's name relative to the data folder.
+        line: 1-based line number in the file (the header is line 1).
+        column: the offending column's name, or "" for the whole row.
+        reason: what is wrong.
+        code: stable code of the kind of fault.
+    """
+
+    code = "bad_row"
+
+    def __init__(self, file: str, line: int, column: str, reason: str, code: str) -> None:
+        """Create the error; see the class docstring."""
+        where = f"{file}:{line}" + (f" column {column!r}" if column else "")
+        super().__init__(f"{where}: {reason}", code=code)
+        self.file, self.line, self.column, self.reason = file, line, column, reason
+
+
+@dataclass
+class Quarantine:
+    """The bad rows of one import run, kept instead of dropped.
+
+    Attributes:
+        strict: raise on the first bad row instead of collecting it.
+        rows: the collected faults, in the order met.
+        notices: rows imported after a documented repair (never silent either).
+    """
+
+    strict: bool = False
+    rows: list[BadRow] = field(default_factory=list)
+    notices: list[BadRow] = field(default_factory=list)
+
+    def reject(self, fault: BadRow) -> None:
+        """Quarantine a bad row, or raise it in strict mode.
+
+        Raises:
+            BadRow: in strict mode.
+        """
+        if self.strict:
+            raise fault
+        self.rows.append(fault)
+
+    def notice(self, fault: BadRow) -> None:
+        """Record a repair made to an imported row."""
+        self.notices.append(fault)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One CSV row with its position, and typed accessors that report faults precisely.
+
+    Attributes:
+        file: the file's name relative to the data folder.
+        line: 1-based line number of the row's first line.
+        values: the row, column name to raw text.
+    """
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def fault(self, column: str, reason: str, code: str) -> BadRow:
+        """Return a `BadRow` at this row and `column`."""
+        return BadRow(self.file, self.line, column, reason, code)
+
+    def text(self, column: str) -> str:
+        """Return the stripped text of `column`, "" when empty or absent."""
+        return (self.values.get(column) or "").strip()
+
+    def required(self, column: str) -> str:
+        """Return the text of `column`.
+
+        Raises:
+            BadRow: when it is empty (`missing_value`).
+        """
+        value = self.text(column)
+        if not value:
+            raise self.fault(column, "value is required but empty", "missing_value")
+        return value
+
+    def integer(self, column: str) -> int | None:
+        """Return `column` as an integer, accepting floats with no fraction (`1.0`).
+
+        Raises:
+            BadRow: when the text is not a whole number (`not_an_integer`).
+        """
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.fault(column, f"{value!r} is not a number", "not_an_integer") from None
+        if not number.is_integer():
+            raise self.fault(column, f"{value!r} is not a whole number", "not_an_integer")
+        return int(number)
+
+    def text_list(self, column: str) -> list[str]:
+        """Return a list column written as a Python literal (`"['A', \\"O'B\\"]"`).
+
+        `ast.literal_eval` parses the literal exactly as Python wrote it, quotes and
+        escapes included; a hand-made split on quotes breaks on `O'CALLAGHAN`.
+
+        Raises:
+            BadRow: when the text is not a list of strings (`bad_list`).
+        """
+        value = self.text(column)
+        if not value:
+            return []
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            raise self.fault(column, f"{value[:60]!r} is not a list literal", "bad_list") from None
+        if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
+            raise self.fault(column, "expected a list of strings", "bad_list")
+        return [x.strip() for x in parsed]
+
+    def timestamp(self, column: str) -> datetime | None:
+        """Return an aware datetime from ISO 8601 text with offset (`+02:00` or `Z`).
+
+        Raises:
+            BadRow: when unparsable or without an offset (`bad_timestamp`).
+        """
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise self.fault(column, f"{value!r} is not a timestamp", "bad_timestamp") from None
+        if parsed.tzinfo is None:
+            raise self.fault(column, f"{value!r} has no UTC offset", "bad_timestamp")
+        return parsed
+
+    def day(self, column: str) -> date | None:
+        """Return a date from `YYYY-MM-DD` text.
+
+        Raises:
+            BadRow: when unparsable (`bad_date`).
+        """
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            raise self.fault(column, f"{value!r} is not a date", "bad_date") from None
+
+
+def read_rows(root: Path, name: str) -> Iterator[Row]:
+    """Yield the rows of `root/name` with their line numbers.
+
+    Args:
+        root: the data folder.
+        name: the file's path relative to it, e.g. `results/Judo.csv`.
+
+    Raises:
+        BadRow: when the file is missing (`missing_file`).
+    """
+    path = root / name
+    if not path.is_file():
+        raise BadRow(name, 0, "", f"file not found in {root}", "missing_file")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        last_line = 1  # the header
+        for values in reader:
+            yield Row(name, last_line + 1, values)
+            last_line = reader.line_num

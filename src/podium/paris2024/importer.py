@@ -1,0 +1,182 @@
+"""`podium import paris2024`: the real Games into both planes, idempotently.
+
+One run reads every file, collects the rows of every table, then writes each plane in
+one transaction: either the whole import lands or nothing does. Bad rows are never
+dropped silently: `--strict` stops on the first, the default quarantines them into a
+report (file, line, column, reason) that is printed and saved.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from podium.core.clock import Clock, system_clock
+from podium.core.db import GamesBase, Planes, SovereignBase
+from podium.core.sync import SyncCount, sync_table
+from podium.paris2024.csvsource import BadRow, Quarantine
+from podium.paris2024.medals import load_medal_rows
+from podium.paris2024.people import PeopleData, load_nocs, load_people
+from podium.paris2024.results import load_results
+from podium.paris2024.schedule import load_master_data
+
+__all__ = ["ImportOptions", "ImportReport", "import_paris2024", "pseudonym_key"]
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to run the import.
+
+    Attributes:
+        source: the Paris 2024 data folder (the bundled `data/paris2024` by default).
+        data_dir: the node's data folder, where the report and the key store live.
+        strict: fail the whole import on the first bad row.
+    """
+
+    source: Path
+    data_dir: Path
+    strict: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What an import did: table counts, quarantined rows and repair notices."""
+
+    started_at: str
+    source: str
+    tables: list[SyncCount] = field(default_factory=list)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        """Return the number of rows written across all tables."""
+        return sum(t.changed for t in self.tables)
+
+    def to_json(self) -> str:
+        """Return the report as indented JSON."""
+        body = asdict(self)
+        body["changed"] = self.changed
+        return json.dumps(body, indent=2, default=str)
+
+
+def pseudonym_key(data_dir: Path) -> bytes:
+    """Return the installation's pseudonymisation key, creating it on first use.
+
+    The key lives in the key store folder (`<data_dir>/keys/`), apart from both databases:
+    without it the games plane's subject IDs cannot be linked back to codes.
+    """
+    path = data_dir / "keys" / "pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()
+
+
+def _fault_dict(fault: BadRow) -> dict[str, Any]:
+    return {
+        "file": fault.file,
+        "line": fault.line,
+        "column": fault.column,
+        "code": fault.code,
+        "reason": fault.reason,
+    }
+
+
+@dataclass
+class _Collected:
+    games: dict[str, list[dict[str, Any]]]
+    sovereign: dict[str, list[dict[str, Any]]]
+
+
+def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Collected:
+    root = options.source
+    people = PeopleData()
+    step("NOCs")
+    load_nocs(root, people)
+    step("results")
+    results = load_results(root, quarantine, set(people.nocs))
+    step("schedule")
+    master = load_master_data(root, quarantine, results.units)
+    step("people")
+    load_people(root, people, quarantine, pseudonym_key(options.data_dir))
+    step("medals")
+    medals = load_medal_rows(root, quarantine)
+    games = {
+        "discipline": list(master.disciplines.values()),
+        "noc": list(people.nocs.values()),
+        "venue": list(master.venues.values()),
+        "location": list(master.locations.values()),
+        "event": list(master.events.values()),
+        "phase": list(master.phases.values()),
+        "competition_session": list(master.sessions.values()),
+        "unit": list(master.units.values()),
+        "participant": list(people.participants.values()),
+        "team": list(people.teams.values()),
+        "team_member": list(people.members.values()),
+        "unit_result": list(results.results.values()),
+        "medal": medals,
+    }
+    return _Collected(games=games, sovereign={"person": list(people.persons.values())})
+
+
+@contextmanager
+def _both_planes(planes: Planes) -> Iterator[tuple[Any, Any]]:
+    # The sovereign transaction commits only after the games one has written all its
+    # rows without error, so a failure in either leaves both planes as they were.
+    with planes.sovereign_session() as sovereign, planes.games_session() as games:
+        yield games, sovereign
+
+
+def import_paris2024(
+    planes: Planes, options: ImportOptions, step: Step | None = None, clock: Clock = system_clock
+) -> ImportReport:
+    """Import the Paris 2024 files into both planes.
+
+    Args:
+        planes: the open database planes (migrated).
+        options: source folder, data folder and strictness.
+        step: called with the name of each stage, for progress display.
+        clock: gives the report's start time.
+
+    Returns:
+        The report; it is also saved under `<data_dir>/reports/`.
+
+    Raises:
+        BadRow: in strict mode, on the first bad row; nothing is written then.
+    """
+    started: datetime = clock()
+    tick: Step = step or (lambda _name: None)
+    quarantine = Quarantine(strict=options.strict)
+    collected = _collect(options, quarantine, tick)
+    report = ImportReport(started_at=started.isoformat(), source=str(options.source))
+    tick("writing")
+    with _both_planes(planes) as (games, sovereign):
+        for name, rows in collected.games.items():
+            report.tables.append(sync_table(games, GamesBase.metadata.tables[name], rows))
+        games.flush()
+        for name, rows in collected.sovereign.items():
+            table = SovereignBase.metadata.tables[name]
+            report.tables.append(sync_table(sovereign, table, rows))
+    report.quarantined = [_fault_dict(f) for f in quarantine.rows]
+    report.notices = [_fault_dict(f) for f in quarantine.notices]
+    _save(report, options.data_dir, started)
+    return report
+
+
+def _save(report: ImportReport, data_dir: Path, started: datetime) -> Path:
+    folder = data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"import-paris2024-{started:%Y%m%dT%H%M%S}.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    (folder / "import-paris2024-latest.json").write_text(report.to_json(), encoding="utf-8")
+    return path

@@ -1,0 +1,57 @@
+"""Medal rows from Kaggle `medals.csv` (Olympic) and `paralympics/medals.csv`.
+
+The conversion rules (medal read from `medal_type`, since one real bronze has
+`medal_code` 0.0) are in `podium.paris2024.medal_sources`; this module reads the files
+with their line numbers and turns each award into a `medal` table row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from podium.paris2024.csvsource import Quarantine, read_rows
+from podium.paris2024.medal_sources import MedalSourceError, award_from_medals_row
+from podium.results.medals import Competition
+
+__all__ = ["MEDAL_FILES", "load_medal_rows"]
+
+MEDAL_FILES = (("medals.csv", Competition.OG2024), ("paralympics/medals.csv", Competition.PG2024))
+"""Each medal file and the Games it belongs to."""
+
+
+def load_medal_rows(root: Path, quarantine: Quarantine) -> list[dict[str, Any]]:
+    """Read every medal of both Games as `medal` table rows.
+
+    Args:
+        root: the Paris 2024 data folder.
+        quarantine: collects bad rows (or raises in strict mode).
+
+    Raises:
+        BadRow: in strict mode, on the first bad row.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for name, competition in MEDAL_FILES:
+        for row in read_rows(root, name):
+            try:
+                award = award_from_medals_row(row.values, competition)
+            except (MedalSourceError, KeyError, ValueError) as error:
+                quarantine.reject(row.fault("medal_type", str(error), "bad_medal"))
+                continue
+            key = f"{award.competition}|{award.event_key}|{award.medal}|{award.participant_code}"
+            if key in rows:
+                quarantine.reject(row.fault("code", f"medal {key} listed twice", "duplicate"))
+                continue
+            rows[key] = {
+                "key": key,
+                "competition": str(award.competition),
+                "event_key": award.event_key,
+                "event_name": row.required("event"),
+                "discipline": award.discipline,
+                "medal": str(award.medal),
+                "noc": award.noc,
+                "competitor_code": award.participant_code,
+                "competitor_name": award.participant_name,
+                "awarded_on": award.date,
+            }
+    return list(rows.values())

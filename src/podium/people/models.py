@@ -1,0 +1,97 @@
+"""People in both planes, linked only by a pseudonymous subject ID.
+
+`Participant` (games plane) holds what the Games publish: the ODF participant code,
+the name as printed on results, the NOC and the gender. `Person` (sovereign plane)
+holds the personal data (legal name, birth date) under the same `subject_id`, a keyed
+pseudonym (GDPR Art. 4(5)) that reveals nothing without the sovereign key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped
+
+from podium.core.categories import DataCategory, column
+from podium.core.db import GamesBase, SovereignBase
+
+__all__ = ["Participant", "Person", "Team", "TeamMember"]
+
+_C = DataCategory.COMPETITION
+_PUB = DataCategory.PUBLISHED_IDENTITY
+
+
+class Participant(GamesBase):
+    """A person as the Games publish them: athlete, coach or technical official.
+
+    Attributes:
+        code: ODF participant code (e.g. `1903136`).
+        subject_id: pseudonymous link to the sovereign `Person`.
+        printed_name: name as printed on results, `FAMILY Given`.
+        tv_name: name as shown on television, `Given FAMILY`.
+        noc: NOC code; None for a technical official sent by a federation.
+        organisation: responsible organisation: the NOC, or the federation (`FIBA`, `IJF`).
+        gender: `M`, `W` or `X`.
+        role: `athlete`, `coach` or `official`; function is the accreditation function.
+    """
+
+    __tablename__ = "participant"
+
+    code: Mapped[str] = column(_C, String(20), primary_key=True)
+    subject_id: Mapped[str] = column(DataCategory.PSEUDONYM, String(32), unique=True)
+    printed_name: Mapped[str] = column(_PUB, String(160))
+    tv_name: Mapped[str | None] = column(_PUB, String(160))
+    noc: Mapped[str | None] = column(_PUB, ForeignKey("noc.code"), index=True)
+    organisation: Mapped[str] = column(_PUB, String(8))
+    gender: Mapped[str] = column(_PUB, String(1))
+    role: Mapped[str] = column(_C, String(12))
+    function: Mapped[str | None] = column(_C, String(60))
+    disciplines: Mapped[str | None] = column(_C, String(200))
+    events: Mapped[str | None] = column(_C, String(400))
+
+
+class Team(GamesBase):
+    """A team entered in an event (ODF team code, e.g. `ARCMTEAM3---CHN01`).
+
+    `current` is False for a team that was withdrawn (the source keeps it, with no event).
+    """
+
+    __tablename__ = "team"
+
+    code: Mapped[str] = column(_C, String(40), primary_key=True)
+    name: Mapped[str] = column(_PUB, String(160))
+    noc: Mapped[str] = column(_PUB, ForeignKey("noc.code"), index=True)
+    gender: Mapped[str] = column(_PUB, String(1))
+    discipline_code: Mapped[str] = column(_C, ForeignKey("discipline.code"))
+    event_name: Mapped[str | None] = column(_C, String(120))
+    current: Mapped[bool] = column(_C, Boolean)
+
+
+class TeamMember(GamesBase):
+    """Membership of an athlete in a team."""
+
+    __tablename__ = "team_member"
+
+    team_code: Mapped[str] = column(_C, ForeignKey("team.code"), primary_key=True)
+    participant_code: Mapped[str] = column(_C, String(20), primary_key=True)
+
+
+class Person(SovereignBase):
+    """The personal data of a data subject (sovereign plane only).
+
+    Attributes:
+        subject_id: pseudonymous subject ID shared with the games plane.
+        full_name: legal name as registered.
+        birth_date: date of birth (may be unknown).
+        organisation: responsible organisation code (NOC or federation).
+        function: accreditation function (Athlete, Coach, Referee, ...).
+    """
+
+    __tablename__ = "person"
+
+    subject_id: Mapped[str] = column(DataCategory.PSEUDONYM, String(32), primary_key=True)
+    full_name: Mapped[str] = column(DataCategory.IDENTITY, String(160))
+    birth_date: Mapped[date | None] = column(DataCategory.BIRTH_DATE, Date)
+    organisation: Mapped[str | None] = column(DataCategory.IDENTITY, String(8))
+    function: Mapped[str | None] = column(DataCategory.IDENTITY, String(60))

@@ -109,7 +109,7 @@ def medals(
     finally:
         planes.dispose()
     if output == "json":
-        typer.echo(json.dumps([r.as_dict() for r in rows], indent=2))
+        typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
         return
     table = Table(title=f"Medal table {games}")
     for name in ("rank", "noc", "gold", "silver", "bronze", "total"):

@@ -29,7 +29,6 @@ from podium.paris2024.csvsource import BadRow, Quarantine, Row, read_rows
 
 __all__ = ["MasterData", "ResultUnit", "load_master_data"]
 
-_CEREMONIES = {"opening-ceremony": "OPENING", "closing": "CLOSING"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +120,8 @@ def _tail(url: str) -> str:
 
 
 def _ceremony(row: Row, data: MasterData) -> None:
-    url = row.text("url")
-    kind = next((v for k, v in _CEREMONIES.items() if k in url), "CEREMONY")
+    # The discipline column names the ceremony ("Opening Ceremony"); the URLs differ.
+    kind = row.required("discipline").split()[0].upper()
     rsc = Rsc.build("CER", "X", kind)
     data.disciplines.setdefault("CER", {"code": "CER", "name": "Ceremonies"})
     start = row.timestamp("start_date")

@@ -1,0 +1,63 @@
+"""Shared fixtures: an imported Paris 2024 node on SQLite, and the real services.
+
+PostgreSQL and NATS are real servers (DESIGN.md). When one is unreachable, its tests
+are skipped with the reason on a developer's machine, and FAIL under CI (`CI=true`),
+where both must run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from podium.core.db import Planes, open_planes
+from podium.core.settings import Settings
+from podium.migrations import upgrade_all
+from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
+
+POSTGRES_URL = os.environ.get(
+    "PODIUM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+NATS_URL = os.environ.get("PODIUM_TEST_NATS_URL", "nats://127.0.0.1:4222")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url.replace("+psycopg", ""))
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, url: str, port: int) -> None:
+    """Skip (developer machine) or fail (CI) when a service is unreachable."""
+    if _reachable(url, port):
+        return
+    message = f"{name} is not reachable at {url}: its tests did not run"
+    if IN_CI:
+        pytest.fail(message + " (CI must run them)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Planes, ImportReport, Path]]:
+    """A SQLite node with the bundled Paris 2024 data imported once per test session."""
+    data_dir = tmp_path_factory.mktemp("node")
+    planes = open_planes(Settings(data_dir=data_dir))
+    upgrade_all(planes.games, planes.sovereign)
+    report = import_paris2024(planes, ImportOptions(source=DEFAULT_SOURCE, data_dir=data_dir))
+    yield planes, report, data_dir
+    planes.dispose()
+
+
+@pytest.fixture(scope="session")
+def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
+    """The imported SQLite planes."""
+    return imported[0]

@@ -1,0 +1,148 @@
+"""The Paris 2024 import: complete, idempotent, transactional, and loud about bad rows."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from podium.core.db import Planes, open_planes
+from podium.core.settings import Settings
+from podium.games import Unit
+from podium.migrations import upgrade_all
+from podium.paris2024 import (
+    DEFAULT_SOURCE,
+    BadRow,
+    ImportOptions,
+    ImportReport,
+    import_paris2024,
+)
+from podium.people import Participant, Person
+from podium.results import UnitResult
+
+
+def _count(planes: Planes, model: type, sovereign: bool = False) -> int:
+    ctx = planes.sovereign_session() if sovereign else planes.games_session()
+    with ctx as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_every_result_row_of_the_source_is_imported(planes: Planes) -> None:
+    assert _count(planes, UnitResult) == 19195
+
+
+def test_cancelled_units_are_kept_with_their_status(planes: Planes) -> None:
+    with planes.games_session() as session:
+        statuses = Counter(session.scalars(select(Unit.status)))
+    assert statuses["CANCELLED"] == 62
+
+
+def test_ceremonies_are_units_without_end_time(planes: Planes) -> None:
+    with planes.games_session() as session:
+        ceremonies = session.scalars(select(Unit).where(Unit.discipline_code == "CER")).all()
+    assert {u.rsc for u in ceremonies} == {
+        "CERXOPENING------------------------"[:34],
+        "CERXCLOSING------------------------"[:34],
+    }
+    assert all(u.ends_at is None for u in ceremonies)
+
+
+def test_unit_codes_are_rebuilt_from_event_code_and_url_tail(planes: Planes) -> None:
+    with planes.games_session() as session:
+        final = session.get(Unit, "ATHM100M--------------FNL-000100--")
+    assert final is not None
+    assert final.venue_code == "STA"
+    assert final.starts_at.isoformat() == "2024-08-04T19:50:00+00:00"  # 21:50 in Paris
+
+
+def test_decathlon_stage_code_is_repaired_with_a_notice(imported: tuple[Planes, ImportReport, Path]) -> None:
+    planes, report, _ = imported
+    with planes.games_session() as session:
+        rows = session.scalars(
+            select(UnitResult).where(UnitResult.unit_rsc == "ATHMDECATH------------------------")
+        ).all()
+    assert len(rows) == 22
+    repaired = [n for n in report.notices if n["code"] == "rsc_repaired"]
+    assert len(repaired) == 22
+    assert repaired[0]["file"] == "results/Athletics.csv"
+
+
+def test_names_with_apostrophes_survive_list_literals(planes: Planes) -> None:
+    with planes.games_session() as session:
+        austin = session.get(Participant, "1563914")
+    assert austin is not None
+    assert austin.printed_name == "O'CONNOR Austin"
+
+
+def test_birth_dates_go_to_the_sovereign_plane_only(planes: Planes) -> None:
+    with planes.sovereign_session() as session:
+        dated = session.scalar(
+            select(func.count()).select_from(Person).where(Person.birth_date.is_not(None))
+        )
+    assert dated and dated > 11000
+    assert not hasattr(Participant, "birth_date")
+
+
+def test_quarantine_reports_training_slots_with_file_line_and_column(
+    imported: tuple[Planes, ImportReport, Path],
+) -> None:
+    _, report, data_dir = imported
+    assert len(report.quarantined) == 15
+    first = report.quarantined[0]
+    assert (first["file"], first["line"], first["column"], first["code"]) == (
+        "schedules.csv",
+        48,
+        "url",
+        "no_unit_code",
+    )
+    assert (data_dir / "reports" / "import-paris2024-latest.json").is_file()
+
+
+def test_a_second_import_changes_nothing(imported: tuple[Planes, ImportReport, Path]) -> None:
+    planes, _, data_dir = imported
+    again = import_paris2024(planes, ImportOptions(source=DEFAULT_SOURCE, data_dir=data_dir))
+    assert again.changed == 0
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    source = tmp_path / "paris2024"
+    shutil.copytree(DEFAULT_SOURCE, source)
+    results = source / "results" / "Judo.csv"
+    lines = results.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",Person,", ",Person,", 1).replace("JUDMO100KG--", "JUDMO100KG", 1)
+    results.write_text("".join(lines), encoding="utf-8")
+    return source
+
+
+def _fresh(tmp_path: Path) -> Planes:
+    planes = open_planes(Settings(data_dir=tmp_path / "node"))
+    upgrade_all(planes.games, planes.sovereign)
+    return planes
+
+
+def test_strict_import_fails_on_the_first_bad_row_and_writes_nothing(tmp_path: Path) -> None:
+    source = _broken_copy(tmp_path)
+    planes = _fresh(tmp_path)
+    options = ImportOptions(source=source, data_dir=tmp_path / "node", strict=True)
+    with pytest.raises(BadRow) as raised:
+        import_paris2024(planes, options)
+    assert raised.value.file == "results/Judo.csv"
+    assert raised.value.line == 4
+    assert raised.value.column == "stage_code"
+    assert "32" in str(raised.value)
+    assert _count(planes, UnitResult) == 0
+    assert _count(planes, Person, sovereign=True) == 0
+    planes.dispose()
+
+
+def test_default_import_quarantines_the_bad_row_and_keeps_the_rest(tmp_path: Path) -> None:
+    source = _broken_copy(tmp_path)
+    planes = _fresh(tmp_path)
+    report = import_paris2024(planes, ImportOptions(source=source, data_dir=tmp_path / "node"))
+    judo = [q for q in report.quarantined if q["file"] == "results/Judo.csv"]
+    assert [(q["line"], q["column"], q["code"]) for q in judo] == [(4, "stage_code", "rsc_wrong_length")]
+    assert _count(planes, UnitResult) == 19194
+    planes.dispose()

@@ -273,7 +273,7 @@ class ScheduleUnit:
         venue: `Venue` code or None.
         location: `Location` code or None.
         venue_name: `VenueDescription@VenueName` or None (then no `VenueDescription`).
-        location_name: `VenueDescription@LocationName` or None.
+        location_name: `VenueDescription@LocationName` or None; needs `venue_name`.
         session_code: `SessionCode` or None.
         medal: `Medal`, 0 to 3, or None.
         order: `Order` or None.
@@ -303,6 +303,9 @@ class ScheduleUnit:
         _require_aware("Unit EndDate", self.end)
         _require_names(f"Unit {self.code}", self.names)
         _check_choice("ScheduleStatus", self.status, SCHEDULE_STATUSES)
+        if self.location_name is not None and self.venue_name is None:
+            msg = f"Unit {self.code}: a location name needs a venue name (VenueDescription)"
+            raise InvalidOdfValueError(msg, code="odf_bad_value")
         if self.medal is not None and not 0 <= self.medal <= 3:
             msg = f"Unit Medal must be 0 to 3, got {self.medal}"
             raise InvalidOdfValueError(msg, code="odf_bad_value")

@@ -30,7 +30,9 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url.replace("+psycopg", ""))
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -47,7 +49,9 @@ def require_service(name: str, url: str, port: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Planes, ImportReport, Path]]:
+def imported(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Planes, ImportReport, Path]]:
     """A SQLite node with the bundled Paris 2024 data imported once per test session."""
     data_dir = tmp_path_factory.mktemp("node")
     planes = open_planes(Settings(data_dir=data_dir))

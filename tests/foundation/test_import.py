@@ -15,7 +15,7 @@ from podium.games import Unit
 from podium.migrations import upgrade_all
 from podium.paris2024 import (
     DEFAULT_SOURCE,
-    BadRow,
+    BadRowError,
     ImportOptions,
     ImportReport,
     import_paris2024,
@@ -58,7 +58,9 @@ def test_unit_codes_are_rebuilt_from_event_code_and_url_tail(planes: Planes) -> 
     assert final.starts_at.isoformat() == "2024-08-04T19:50:00+00:00"  # 21:50 in Paris
 
 
-def test_decathlon_stage_code_is_repaired_with_a_notice(imported: tuple[Planes, ImportReport, Path]) -> None:
+def test_decathlon_stage_code_is_repaired_with_a_notice(
+    imported: tuple[Planes, ImportReport, Path],
+) -> None:
     planes, report, _ = imported
     with planes.games_session() as session:
         rows = session.scalars(
@@ -82,7 +84,8 @@ def test_birth_dates_go_to_the_sovereign_plane_only(planes: Planes) -> None:
         dated = session.scalar(
             select(func.count()).select_from(Person).where(Person.birth_date.is_not(None))
         )
-    assert dated and dated > 11000
+    assert dated is not None
+    assert dated > 11000
     assert not hasattr(Participant, "birth_date")
 
 
@@ -127,7 +130,7 @@ def test_strict_import_fails_on_the_first_bad_row_and_writes_nothing(tmp_path: P
     source = _broken_copy(tmp_path)
     planes = _fresh(tmp_path)
     options = ImportOptions(source=source, data_dir=tmp_path / "node", strict=True)
-    with pytest.raises(BadRow) as raised:
+    with pytest.raises(BadRowError) as raised:
         import_paris2024(planes, options)
     assert raised.value.file == "results/Judo.csv"
     assert raised.value.line == 4
@@ -143,6 +146,8 @@ def test_default_import_quarantines_the_bad_row_and_keeps_the_rest(tmp_path: Pat
     planes = _fresh(tmp_path)
     report = import_paris2024(planes, ImportOptions(source=source, data_dir=tmp_path / "node"))
     judo = [q for q in report.quarantined if q["file"] == "results/Judo.csv"]
-    assert [(q["line"], q["column"], q["code"]) for q in judo] == [(4, "stage_code", "rsc_wrong_length")]
+    assert [(q["line"], q["column"], q["code"]) for q in judo] == [
+        (4, "stage_code", "rsc_wrong_length")
+    ]
     assert _count(planes, UnitResult) == 19194
     planes.dispose()

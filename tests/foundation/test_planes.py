@@ -23,7 +23,9 @@ def residency_violations(metadata: MetaData) -> list[str]:
             if category is None:
                 bad.append(f"{table.name}.{column.name}: no data category")
             elif plane is Plane.GAMES and CATALOG[category].residency is Residency.EU_SOVEREIGN:
-                bad.append(f"{table.name}.{column.name}: {category} must stay in the sovereign plane")
+                bad.append(
+                    f"{table.name}.{column.name}: {category} must stay in the sovereign plane"
+                )
     return bad
 
 

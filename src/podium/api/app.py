@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, planes: Planes | None = None) -
     Args:
         settings: the node's settings (read from the environment when None).
         planes: already open planes (tests pass theirs); opened from settings when None.
+
     """
     settings = settings or Settings()
     owned = planes is None
@@ -56,6 +57,12 @@ def _mount_optional(app: FastAPI) -> None:
 
 
 async def _podium_error(_request: Request, error: Exception) -> JSONResponse:
-    status = 404 if isinstance(error, NotFoundError) else 422 if isinstance(error, InvalidInputError) else 500
+    status = (
+        404
+        if isinstance(error, NotFoundError)
+        else 422
+        if isinstance(error, InvalidInputError)
+        else 500
+    )
     code = getattr(error, "code", "podium_error")
     return JSONResponse({"error": code, "detail": str(error)}, status_code=status)

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from podium.web.deps import GamesSession
 from podium.games import queries as games
 from podium.games.schemas import (
     DisciplinePublic,
@@ -24,6 +23,7 @@ from podium.results import (
     medallists,
     unit_results,
 )
+from podium.web.deps import GamesSession
 
 __all__ = ["router"]
 
@@ -39,13 +39,13 @@ def get_schedule(
     discipline: Annotated[str | None, Query(max_length=3)] = None,
     venue: Annotated[str | None, Query(max_length=8)] = None,
 ) -> list[UnitPublic]:
-    """The units of the schedule, filtered by day, discipline and venue, in start order."""
+    """Return the units of the schedule, filtered by day, discipline and venue, in start order."""
     return games.schedule(session, games.ScheduleFilter(day, discipline, venue))
 
 
 @router.get("/days")
 def get_days(session: GamesSession) -> list[date]:
-    """The competition days."""
+    """Return the competition days."""
     return games.competition_days(session)
 
 
@@ -57,7 +57,7 @@ def get_unit(session: GamesSession, rsc: str) -> UnitPublic:
 
 @router.get("/units/{rsc}/results")
 def get_unit_results(session: GamesSession, rsc: str) -> list[ResultPublic]:
-    """The results of a unit in the published order."""
+    """Return the results of a unit in the published order."""
     games.unit(session, rsc)
     return unit_results(session, rsc)
 
@@ -76,7 +76,7 @@ def get_venues(session: GamesSession) -> list[VenuePublic]:
 
 @router.get("/events")
 def get_events(session: GamesSession, discipline: str | None = None) -> list[EventPublic]:
-    """The events, of one discipline or all."""
+    """Return the events, of one discipline or all."""
     return games.events_of_discipline(session, discipline)
 
 
@@ -88,7 +88,7 @@ def get_event(session: GamesSession, rsc: str) -> EventPublic:
 
 @router.get("/events/{rsc}/units")
 def get_event_units(session: GamesSession, rsc: str) -> list[UnitPublic]:
-    """The units of an event in start order."""
+    """Return the units of an event in start order."""
     return games.units_of_event(session, games.event(session, rsc).rsc)
 
 
@@ -105,8 +105,10 @@ def get_noc(session: GamesSession, code: str) -> NocPublic:
 
 
 @router.get("/medals")
-def get_medal_table(session: GamesSession, games_code: Games = "OG2024") -> list[MedalStandingPublic]:
-    """The medal table, gold then silver then bronze (`games_code`: OG2024 or PG2024)."""
+def get_medal_table(
+    session: GamesSession, games_code: Games = "OG2024"
+) -> list[MedalStandingPublic]:
+    """Return the medal table, gold then silver then bronze (`games_code`: OG2024 or PG2024)."""
     return medal_table(session, games_code)
 
 
@@ -117,5 +119,5 @@ def get_medallists(
     noc: str | None = None,
     discipline: str | None = None,
 ) -> list[MedallistPublic]:
-    """The medals awarded, filtered by NOC and discipline."""
+    """Return the medals awarded, filtered by NOC and discipline."""
     return medallists(session, games_code, noc=noc, discipline=discipline)

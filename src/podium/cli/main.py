@@ -54,11 +54,15 @@ def import_paris2024_command(
         Path | None, typer.Argument(help="Folder of the Paris 2024 CSV files.")
     ] = None,
     *,
-    strict: Annotated[bool, typer.Option(help="Fail the whole import on the first bad row.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Fail the whole import on the first bad row.")
+    ] = False,
 ) -> None:
     """Import the real Paris 2024 Games (schedule, results, people, medals)."""
     settings: Settings = ctx.obj
-    options = ImportOptions(source=source or DEFAULT_SOURCE, data_dir=settings.data_dir, strict=strict)
+    options = ImportOptions(
+        source=source or DEFAULT_SOURCE, data_dir=settings.data_dir, strict=strict
+    )
     planes = _planes(ctx)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     try:

@@ -77,6 +77,7 @@ class CategoryRule:
         retention_days: how long after the Games it is kept; None keeps it as an archive.
         exported: whether a subject access export (Art. 15, Art. 20) includes it.
         erasure: what an erasure request does to it.
+
     """
 
     personal: bool
@@ -86,26 +87,37 @@ class CategoryRule:
     erasure: Erasure
 
 
-_SOVEREIGN_PERSONAL = CategoryRule(True, Residency.EU_SOVEREIGN, 365, True, Erasure.ERASE)
+def _rule(residency: Residency, retention_days: int | None, erasure: Erasure) -> CategoryRule:
+    personal = erasure is not Erasure.NOT_PERSONAL
+    exported = personal and erasure is not Erasure.NOT_PERSONAL
+    return CategoryRule(
+        personal=personal,
+        residency=residency,
+        retention_days=retention_days,
+        exported=exported,
+        erasure=erasure,
+    )
+
+
+_EU, _ANY = Residency.EU_SOVEREIGN, Residency.ANY
 
 CATALOG: dict[DataCategory, CategoryRule] = {
-    DataCategory.COMPETITION: CategoryRule(False, Residency.ANY, None, False, Erasure.NOT_PERSONAL),
-    DataCategory.SYSTEM: CategoryRule(False, Residency.ANY, None, False, Erasure.NOT_PERSONAL),
+    DataCategory.COMPETITION: _rule(_ANY, None, Erasure.NOT_PERSONAL),
+    DataCategory.SYSTEM: _rule(_ANY, None, Erasure.NOT_PERSONAL),
     # A pseudonym is personal data (recital 26) but carries no identity by itself.
-    DataCategory.PSEUDONYM: CategoryRule(True, Residency.ANY, None, True, Erasure.KEEP_PUBLISHED),
-    # Name as printed on results, NOC and gender: published by the Games, kept as archive.
-    DataCategory.PUBLISHED_IDENTITY: CategoryRule(
-        True, Residency.ANY, None, True, Erasure.KEEP_PUBLISHED
-    ),
-    DataCategory.IDENTITY: _SOVEREIGN_PERSONAL,
-    DataCategory.BIRTH_DATE: _SOVEREIGN_PERSONAL,
-    DataCategory.CONTACT: _SOVEREIGN_PERSONAL,
-    DataCategory.DOCUMENT: CategoryRule(True, Residency.EU_SOVEREIGN, 90, True, Erasure.ERASE),
-    DataCategory.PHOTO: _SOVEREIGN_PERSONAL,
-    DataCategory.HEALTH: CategoryRule(True, Residency.EU_SOVEREIGN, 30, True, Erasure.ERASE),
-    DataCategory.PAYMENT: CategoryRule(True, Residency.EU_SOVEREIGN, 3650, True, Erasure.ERASE),
-    DataCategory.BIOGRAPHY: _SOVEREIGN_PERSONAL,
-    DataCategory.VETTING: CategoryRule(True, Residency.EU_SOVEREIGN, 180, False, Erasure.ERASE),
+    DataCategory.PSEUDONYM: _rule(_ANY, None, Erasure.KEEP_PUBLISHED),
+    # Name as printed on results, NOC and gender: published by the Games, kept as archive
+    # under the exemption of Art. 17(3)(d).
+    DataCategory.PUBLISHED_IDENTITY: _rule(_ANY, None, Erasure.KEEP_PUBLISHED),
+    DataCategory.IDENTITY: _rule(_EU, 365, Erasure.ERASE),
+    DataCategory.BIRTH_DATE: _rule(_EU, 365, Erasure.ERASE),
+    DataCategory.CONTACT: _rule(_EU, 365, Erasure.ERASE),
+    DataCategory.DOCUMENT: _rule(_EU, 90, Erasure.ERASE),
+    DataCategory.PHOTO: _rule(_EU, 365, Erasure.ERASE),
+    DataCategory.HEALTH: _rule(_EU, 30, Erasure.ERASE),
+    DataCategory.PAYMENT: _rule(_EU, 3650, Erasure.ERASE),
+    DataCategory.BIOGRAPHY: _rule(_EU, 365, Erasure.ERASE),
+    DataCategory.VETTING: _rule(_EU, 180, Erasure.ERASE),
 }
 """The rules of every category. A test checks that each category has one."""
 
@@ -120,6 +132,7 @@ def column(category: DataCategory, *args: Any, **kwargs: Any) -> MappedColumn[An
 
     Returns:
         The mapped column, tagged so the residency check can read it.
+
     """
     info = dict(kwargs.pop("info", {}) or {})
     info["category"] = category

@@ -58,6 +58,7 @@ def make_engine(url: str) -> Engine:
 
     Returns:
         The engine.
+
     """
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
@@ -72,6 +73,7 @@ class Planes:
     Attributes:
         games: engine of the games plane.
         sovereign: engine of the sovereign plane.
+
     """
 
     games: Engine
@@ -103,6 +105,7 @@ def open_planes(settings: Settings) -> Planes:
 
     Returns:
         The two engines.
+
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Planes(

@@ -19,6 +19,7 @@ class PodiumError(Exception):
     Args:
         message: what went wrong and where, for a person.
         code: stable identifier such as `rsc_wrong_length`, for programs and tests.
+
     """
 
     code: str = "podium_error"

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
         sovereign_db_url: SQLAlchemy URL of the sovereign plane (EU host only).
         source: the ODF `Source` of messages this node emits (ODF Foundation Principles §6.1).
         games_code: the ODF `CompetitionCode` of the Games this node serves.
+
     """
 
     model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
@@ -38,4 +39,6 @@ class Settings(BaseSettings):
 
     def sovereign_url(self) -> str:
         """Return the sovereign plane URL, defaulting to `<data_dir>/sovereign.sqlite`."""
-        return self.sovereign_db_url or f"sqlite:///{(self.data_dir / 'sovereign.sqlite').resolve()}"
+        return (
+            self.sovereign_db_url or f"sqlite:///{(self.data_dir / 'sovereign.sqlite').resolve()}"
+        )

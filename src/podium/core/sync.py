@@ -52,12 +52,12 @@ def sync_table(
 
     Returns:
         The counts of what was written.
+
     """
     keys = [c.name for c in table.primary_key.columns]
     columns = [c.name for c in table.columns]
     existing = {
-        tuple(r[k] for k in keys): dict(r)
-        for r in session.execute(select(table)).mappings()
+        tuple(r[k] for k in keys): dict(r) for r in session.execute(select(table)).mappings()
     }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -72,19 +72,21 @@ def sync_table(
         elif old != full:
             updates.append(full)
     stale = [k for k in existing if k not in wanted] if prune else []
-    _write(session, table, keys, inserts, updates, stale)
+    _write(session, table, _Changes(keys, inserts, updates, stale))
     unchanged = len(wanted) - len(inserts) - len(updates)
     return SyncCount(table.name, len(inserts), len(updates), len(stale), unchanged)
 
 
-def _write(
-    session: Session,
-    table: Table,
-    keys: list[str],
-    inserts: list[dict[str, Any]],
-    updates: list[dict[str, Any]],
-    stale: list[tuple[Any, ...]],
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    keys: list[str]
+    inserts: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    stale: list[tuple[Any, ...]]
+
+
+def _write(session: Session, table: Table, changes: _Changes) -> None:
+    keys, inserts, updates, stale = changes.keys, changes.inserts, changes.updates, changes.stale
     pk = [table.c[k] for k in keys]
     for chunk in _chunks(stale):
         session.execute(delete(table).where(tuple_(*pk).in_(list(chunk))))
@@ -95,7 +97,9 @@ def _write(
         statement = (
             update(table)
             .where(and_(*(table.c[k] == bindparam(f"pk_{k}") for k in keys)))
-            .values({c.name: bindparam(f"pk_{c.name}") for c in table.columns if c.name not in keys})
+            .values(
+                {c.name: bindparam(f"pk_{c.name}") for c in table.columns if c.name not in keys}
+            )
         )
         for chunk in _chunks(renamed):
             session.connection().execute(statement, list(chunk))

@@ -20,6 +20,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     Raises:
         ValueError: when given a naive datetime (its instant is unknown).
+
     """
 
     impl = DateTime(timezone=True)

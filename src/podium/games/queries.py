@@ -41,6 +41,7 @@ class ScheduleFilter:
         day: the competition day (local, Paris time); None for all days.
         discipline: an ODF discipline code, or None for all.
         venue: an ODF venue code, or None for all.
+
     """
 
     day: date | None = None
@@ -54,7 +55,7 @@ def _unit_public(unit: Unit, venue_names: dict[str, str]) -> UnitPublic:
 
 
 def _venue_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Venue.code, Venue.name)).tuples().all())
+    return dict(session.execute(select(Venue.code, Venue.name)).all())
 
 
 def competition_days(session: Session) -> list[date]:
@@ -68,6 +69,7 @@ def schedule(session: Session, where: ScheduleFilter) -> list[UnitPublic]:
     Args:
         session: a games-plane session.
         where: day, discipline and venue filters.
+
     """
     query = select(Unit).order_by(Unit.starts_at, Unit.rsc)
     if where.day is not None:
@@ -85,6 +87,7 @@ def unit(session: Session, rsc: str) -> UnitPublic:
 
     Raises:
         NotFoundError: `unit_not_found`.
+
     """
     found = session.get(Unit, rsc)
     if found is None:
@@ -97,6 +100,7 @@ def event(session: Session, rsc: str) -> EventPublic:
 
     Raises:
         NotFoundError: `event_not_found`.
+
     """
     found = session.get(Event, rsc) or session.scalar(select(Event).where(Event.code == rsc))
     if found is None:
@@ -124,6 +128,7 @@ def noc(session: Session, code: str) -> NocPublic:
 
     Raises:
         NotFoundError: `noc_not_found`.
+
     """
     found = session.get(Noc, code)
     if found is None:

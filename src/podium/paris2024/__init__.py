@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from podium.paris2024.csvsource import BadRow, Quarantine
+from podium.paris2024.csvsource import BadRowError, Quarantine
 from podium.paris2024.importer import ImportOptions, ImportReport, import_paris2024
 
 __all__ = [
     "DEFAULT_SOURCE",
-    "BadRow",
+    "BadRowError",
     "ImportOptions",
     "ImportReport",
     "Quarantine",

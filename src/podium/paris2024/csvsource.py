@@ -1,4 +1,4 @@
-"""Reading the real Paris 2024 CSV files, with their quirks, row by row.
+r"""Reading the real Paris 2024 CSV files, with their quirks, row by row.
 
 The files come from a Kaggle data set and an olympics.com scrape (see
 `data/paris2024/SOURCES.md`). What they contain, and what this module copes with:
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from podium.core.errors import InvalidInputError
 
-__all__ = ["BadRow", "Quarantine", "Row", "read_rows"]
+__all__ = ["BadRowError", "Quarantine", "Row", "read_rows"]
 
 
-class BadRow(InvalidInputError):
+class BadRowError(InvalidInputError):
     """A source row that breaks a rule; says the file, line and column.
 
     Args:
@@ -30,6 +30,7 @@ class BadRow(InvalidInputError):
         column: the offending column's name, or "" for the whole row.
         reason: what is wrong.
         code: stable code of the kind of fault.
+
     """
 
     code = "bad_row"
@@ -49,23 +50,25 @@ class Quarantine:
         strict: raise on the first bad row instead of collecting it.
         rows: the collected faults, in the order met.
         notices: rows imported after a documented repair (never silent either).
+
     """
 
     strict: bool = False
-    rows: list[BadRow] = field(default_factory=list)
-    notices: list[BadRow] = field(default_factory=list)
+    rows: list[BadRowError] = field(default_factory=list)
+    notices: list[BadRowError] = field(default_factory=list)
 
-    def reject(self, fault: BadRow) -> None:
+    def reject(self, fault: BadRowError) -> None:
         """Quarantine a bad row, or raise it in strict mode.
 
         Raises:
-            BadRow: in strict mode.
+            BadRowError: in strict mode.
+
         """
         if self.strict:
             raise fault
         self.rows.append(fault)
 
-    def notice(self, fault: BadRow) -> None:
+    def notice(self, fault: BadRowError) -> None:
         """Record a repair made to an imported row."""
         self.notices.append(fault)
 
@@ -78,15 +81,16 @@ class Row:
         file: the file's name relative to the data folder.
         line: 1-based line number of the row's first line.
         values: the row, column name to raw text.
+
     """
 
     file: str
     line: int
     values: dict[str, str]
 
-    def fault(self, column: str, reason: str, code: str) -> BadRow:
-        """Return a `BadRow` at this row and `column`."""
-        return BadRow(self.file, self.line, column, reason, code)
+    def fault(self, column: str, reason: str, code: str) -> BadRowError:
+        """Return a `BadRowError` at this row and `column`."""
+        return BadRowError(self.file, self.line, column, reason, code)
 
     def text(self, column: str) -> str:
         """Return the stripped text of `column`, "" when empty or absent."""
@@ -96,7 +100,8 @@ class Row:
         """Return the text of `column`.
 
         Raises:
-            BadRow: when it is empty (`missing_value`).
+            BadRowError: when it is empty (`missing_value`).
+
         """
         value = self.text(column)
         if not value:
@@ -107,7 +112,8 @@ class Row:
         """Return `column` as an integer, accepting floats with no fraction (`1.0`).
 
         Raises:
-            BadRow: when the text is not a whole number (`not_an_integer`).
+            BadRowError: when the text is not a whole number (`not_an_integer`).
+
         """
         value = self.text(column)
         if not value:
@@ -121,13 +127,14 @@ class Row:
         return int(number)
 
     def text_list(self, column: str) -> list[str]:
-        """Return a list column written as a Python literal (`"['A', \\"O'B\\"]"`).
+        r"""Return a list column written as a Python literal (`"['A', \\"O'B\\"]"`).
 
         `ast.literal_eval` parses the literal exactly as Python wrote it, quotes and
         escapes included; a hand-made split on quotes breaks on `O'CALLAGHAN`.
 
         Raises:
-            BadRow: when the text is not a list of strings (`bad_list`).
+            BadRowError: when the text is not a list of strings (`bad_list`).
+
         """
         value = self.text(column)
         if not value:
@@ -144,7 +151,8 @@ class Row:
         """Return an aware datetime from ISO 8601 text with offset (`+02:00` or `Z`).
 
         Raises:
-            BadRow: when unparsable or without an offset (`bad_timestamp`).
+            BadRowError: when unparsable or without an offset (`bad_timestamp`).
+
         """
         value = self.text(column)
         if not value:
@@ -161,7 +169,8 @@ class Row:
         """Return a date from `YYYY-MM-DD` text.
 
         Raises:
-            BadRow: when unparsable (`bad_date`).
+            BadRowError: when unparsable (`bad_date`).
+
         """
         value = self.text(column)
         if not value:
@@ -180,11 +189,12 @@ def read_rows(root: Path, name: str) -> Iterator[Row]:
         name: the file's path relative to it, e.g. `results/Judo.csv`.
 
     Raises:
-        BadRow: when the file is missing (`missing_file`).
+        BadRowError: when the file is missing (`missing_file`).
+
     """
     path = root / name
     if not path.is_file():
-        raise BadRow(name, 0, "", f"file not found in {root}", "missing_file")
+        raise BadRowError(name, 0, "", f"file not found in {root}", "missing_file")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         last_line = 1  # the header

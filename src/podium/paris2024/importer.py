@@ -20,7 +20,7 @@ from typing import Any
 from podium.core.clock import Clock, system_clock
 from podium.core.db import GamesBase, Planes, SovereignBase
 from podium.core.sync import SyncCount, sync_table
-from podium.paris2024.csvsource import BadRow, Quarantine
+from podium.paris2024.csvsource import BadRowError, Quarantine
 from podium.paris2024.medals import load_medal_rows
 from podium.paris2024.people import PeopleData, load_nocs, load_people
 from podium.paris2024.results import load_results
@@ -39,6 +39,7 @@ class ImportOptions:
         source: the Paris 2024 data folder (the bundled `data/paris2024` by default).
         data_dir: the node's data folder, where the report and the key store live.
         strict: fail the whole import on the first bad row.
+
     """
 
     source: Path
@@ -82,7 +83,7 @@ def pseudonym_key(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
-def _fault_dict(fault: BadRow) -> dict[str, Any]:
+def _fault_dict(fault: BadRowError) -> dict[str, Any]:
     return {
         "file": fault.file,
         "line": fault.line,
@@ -152,7 +153,8 @@ def import_paris2024(
         The report; it is also saved under `<data_dir>/reports/`.
 
     Raises:
-        BadRow: in strict mode, on the first bad row; nothing is written then.
+        BadRowError: in strict mode, on the first bad row; nothing is written then.
+
     """
     started: datetime = clock()
     tick: Step = step or (lambda _name: None)

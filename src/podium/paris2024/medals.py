@@ -28,7 +28,8 @@ def load_medal_rows(root: Path, quarantine: Quarantine) -> list[dict[str, Any]]:
         quarantine: collects bad rows (or raises in strict mode).
 
     Raises:
-        BadRow: in strict mode, on the first bad row.
+        BadRowError: in strict mode, on the first bad row.
+
     """
     rows: dict[str, dict[str, Any]] = {}
     for name, competition in MEDAL_FILES:

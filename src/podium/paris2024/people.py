@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from podium.paris2024.csvsource import BadRow, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
 
 __all__ = ["PeopleData", "load_nocs", "load_people", "subject_id"]
 
@@ -31,6 +31,7 @@ def subject_id(key: bytes, source_code: str) -> str:
     Args:
         key: the installation's pseudonymisation key (32 random bytes).
         source_code: the person's code in the source data.
+
     """
     return hmac.new(key, source_code.encode(), hashlib.sha256).hexdigest()[:32]
 
@@ -179,18 +180,19 @@ def load_people(root: Path, data: PeopleData, quarantine: Quarantine, key: bytes
         key: the pseudonymisation key for subject IDs.
 
     Raises:
-        BadRow: in strict mode, on the first bad row.
+        BadRowError: in strict mode, on the first bad row.
+
     """
     for name, parse in _SOURCES:
         for row in read_rows(root, name):
             try:
                 _add(data, key, parse(row), row)
-            except BadRow as fault:
+            except BadRowError as fault:
                 quarantine.reject(fault)
     for row in read_rows(root, "teams.csv"):
         try:
             _team(data, row)
-        except BadRow as fault:
+        except BadRowError as fault:
             quarantine.reject(fault)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from podium.odf import InvalidRscError, Rsc
-from podium.paris2024.csvsource import BadRow, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
 from podium.paris2024.schedule import ResultUnit
 
 __all__ = ["ResultsData", "load_results"]
@@ -77,14 +77,15 @@ def load_results(root: Path, quarantine: Quarantine, nocs: set[str]) -> ResultsD
         nocs: the known NOC codes; a result of an unknown NOC is a bad row.
 
     Raises:
-        BadRow: in strict mode, on the first bad row.
+        BadRowError: in strict mode, on the first bad row.
+
     """
     data = ResultsData()
     for path in sorted((root / "results").glob("*.csv")):
         for row in read_rows(root, f"results/{path.name}"):
             try:
                 _one(row, data, quarantine, nocs)
-            except BadRow as fault:
+            except BadRowError as fault:
                 quarantine.reject(fault)
     return data
 

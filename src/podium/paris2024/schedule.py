@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from podium.odf import Rsc
-from podium.paris2024.csvsource import BadRow, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
 
 __all__ = ["MasterData", "ResultUnit", "load_master_data"]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,7 @@ class MasterData:
     Attributes:
         disciplines, nocs, venues, locations, events, phases, sessions, units: the rows,
             each a mapping of column name to value, keyed by primary key.
+
     """
 
     disciplines: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -254,7 +254,10 @@ def _cancelled_units(state: _ScheduleState) -> None:
         phase = phase or Rsc(event_rsc[:22] + "CNCL")
         used[phase[:26]] += 100
         rsc = Rsc(phase[:26] + f"{used[phase[:26]]:06d}--")
-        start = row.timestamp("start_date") or datetime.min
+        start = row.timestamp("start_date")
+        if start is None:
+            state.quarantine.reject(row.fault("start_date", "no start time", "missing_value"))
+            continue
         state.data.units[rsc] = _unit_row(rsc, row, event_rsc, row.required("phase"), start)
         state.data.phases.setdefault(rsc.phase, _phase_row(rsc, event_rsc, row.required("phase")))
         state.quarantine.notice(
@@ -276,14 +279,15 @@ def load_master_data(
         The master data rows, ready to be written.
 
     Raises:
-        BadRow: in strict mode, on the first bad row.
+        BadRowError: in strict mode, on the first bad row.
+
     """
     data = MasterData()
     state = _ScheduleState(root, data, quarantine, _event_codes(root, data), results_units)
     for row in read_rows(root, "schedules.csv"):
         try:
             _schedule_row(state, row)
-        except BadRow as fault:
+        except BadRowError as fault:
             quarantine.reject(fault)
     _cancelled_units(state)
     _orphan_result_units(state)

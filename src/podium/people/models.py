@@ -34,6 +34,7 @@ class Participant(GamesBase):
         organisation: responsible organisation: the NOC, or the federation (`FIBA`, `IJF`).
         gender: `M`, `W` or `X`.
         role: `athlete`, `coach` or `official`; function is the accreditation function.
+
     """
 
     __tablename__ = "participant"
@@ -86,6 +87,7 @@ class Person(SovereignBase):
         birth_date: date of birth (may be unknown).
         organisation: responsible organisation code (NOC or federation).
         function: accreditation function (Athlete, Coach, Referee, ...).
+
     """
 
     __tablename__ = "person"

@@ -29,6 +29,7 @@ class UnitResult(GamesBase):
         irm: Invalid Result Mark (DNS, DNF, DSQ, ...), ODF §6.10.
         wlt: W, L or T for head-to-head units.
         start_order: start order or position: `1`, `2`, or a corner (`RED`, `BLUE`).
+
     """
 
     __tablename__ = "unit_result"
@@ -59,6 +60,7 @@ class MedalRecord(GamesBase):
         event_key: event-level RSC where known, else the source's event URL.
         medal: `GOLD`, `SILVER` or `BRONZE`.
         noc: NOC code of the medallist or team.
+
     """
 
     __tablename__ = "medal"
@@ -72,4 +74,4 @@ class MedalRecord(GamesBase):
     noc: Mapped[str] = column(_PUB, String(3), index=True)
     competitor_code: Mapped[str | None] = column(_C, String(40))
     competitor_name: Mapped[str] = column(_PUB, String(160))
-    awarded_on: Mapped[date | None] = column(_C, Date)
+    awarded_on: Mapped[date] = column(_C, Date)

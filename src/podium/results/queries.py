@@ -40,6 +40,7 @@ def medallists(
         competition: `OG2024` or `PG2024`.
         noc: only this NOC's medals.
         discipline: only this discipline's (by name, as the medal files give it).
+
     """
     query = select(MedalRecord).where(MedalRecord.competition == competition)
     if noc:
@@ -47,7 +48,15 @@ def medallists(
     if discipline:
         query = query.where(MedalRecord.discipline == discipline)
     rows = [MedallistPublic.model_validate(m) for m in session.scalars(query)]
-    rows.sort(key=lambda m: (m.awarded_on or 0, m.discipline, m.event_name, _MEDAL_ORDER[Medal(m.medal)], m.noc))
+    rows.sort(
+        key=lambda m: (
+            m.awarded_on,
+            m.discipline,
+            m.event_name,
+            _MEDAL_ORDER[Medal(m.medal)],
+            m.noc,
+        )
+    )
     return rows
 
 
@@ -60,6 +69,7 @@ def medal_table(session: Session, competition: str = "OG2024") -> list[MedalStan
     Args:
         session: a games-plane session.
         competition: `OG2024` or `PG2024`.
+
     """
     records = session.scalars(select(MedalRecord).where(MedalRecord.competition == competition))
     awards = [

@@ -42,7 +42,7 @@ class MedallistPublic(_Public):
     noc: str
     competitor_code: str | None
     competitor_name: str
-    awarded_on: date | None
+    awarded_on: date
 
 
 class MedalStandingPublic(_Public):

@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('noc', sa.String(length=3), nullable=False),
     sa.Column('competitor_code', sa.String(length=40), nullable=True),
     sa.Column('competitor_name', sa.String(length=160), nullable=False),
-    sa.Column('awarded_on', sa.Date(), nullable=True),
+    sa.Column('awarded_on', sa.Date(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_medal'))
     )
     with op.batch_alter_table('medal', schema=None) as batch_op:

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's first command: set up, import the bundled Paris 2024 data, serve Podium.
+source "$(dirname "$0")/_bootstrap.sh"
+DATA_DIR="${PODIUM_DATA_DIR:-var}"
+"$UV" sync --frozen --no-dev
+"$UV" run --frozen --no-dev podium --data-dir "$DATA_DIR" import paris2024
+echo "Podium is starting at http://127.0.0.1:${PODIUM_PORT:-8000}/ (API docs at /docs, ODF at /odf/)"
+exec "$UV" run --frozen --no-dev podium --data-dir "$DATA_DIR" serve --port "${PODIUM_PORT:-8000}"

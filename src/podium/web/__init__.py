@@ -1,1 +1,47 @@
-"""Podium domain package."""
+"""The public pages: schedule, results and medals in English and French, server-rendered.
+
+Every page lives under its language (`/en/...`, `/fr/...`) and offers the other language's
+version of itself; `/` redirects to `/en/`. Missing objects render a 404 page.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from podium.web import medal_pages, schedule_pages
+from podium.web.i18n import LANGS
+from podium.web.rendering import LANG_PATH, not_found
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+router.include_router(schedule_pages.router)
+router.include_router(medal_pages.router)
+
+_ASSETS = {"podium.css": "text/css; charset=utf-8"}
+
+
+@router.get("/")
+def root() -> RedirectResponse:
+    """Send a visitor to the home page in the default language."""
+    return RedirectResponse(f"/{LANGS[0]}/", status_code=307)
+
+
+@router.get("/assets/{name}")
+def asset(name: str) -> Response:
+    """Serve a static file of the pages (the style sheet); 404 for any other name."""
+    media_type = _ASSETS.get(name)
+    if media_type is None:
+        return Response(status_code=404)
+    content = (resources.files("podium.web") / "static" / name).read_bytes()
+    headers = {"Cache-Control": "public, max-age=3600"}
+    return Response(content, media_type=media_type, headers=headers)
+
+
+@router.get(f"/{LANG_PATH}/{{rest:path}}")
+def unknown_page(request: Request) -> HTMLResponse:
+    """Render the 404 page for any other address under a language."""
+    return not_found(request)

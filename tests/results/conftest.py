@@ -1,5 +1,5 @@
 import pytest
-from paris2024_data import DATA, read_csv
+from tests.results.paris2024_data import DATA, read_csv
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-from paris2024_data import read_csv
+from tests.results.paris2024_data import read_csv
 
 from podium.paris2024.medal_sources import (
     awards_from_medals,

@@ -137,3 +137,56 @@ def serve(
     settings: Settings = ctx.obj
     _planes(ctx).dispose()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+odf_app = typer.Typer(help="ODF messages: export and validate.")
+app.add_typer(odf_app, name="odf")
+
+
+@odf_app.command("export")
+def odf_export(
+    ctx: typer.Context,
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the messages into.")],
+) -> None:
+    """Write every ODF message of the Games, one file each, named per Foundation Principles §8.4."""
+    from podium.diffusion import feed_context, iter_messages  # noqa: PLC0415
+    from podium.odf import message_filename, parse_message  # noqa: PLC0415
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    planes = _planes(ctx)
+    count = 0
+    try:
+        with planes.games_session() as session:
+            for message in iter_messages(session, feed_context()):
+                header = parse_message(message.content).header
+                (outdir / message_filename(header, message.content)).write_bytes(message.content)
+                count += 1
+    finally:
+        planes.dispose()
+    console.print(f"{count} ODF messages written to {outdir}")
+
+
+@odf_app.command("validate")
+def odf_validate(
+    files: Annotated[list[Path], typer.Argument(help="ODF message files to check.")],
+) -> None:
+    """Check ODF messages against the bundled IOC schema; exit 1 if any is invalid."""
+    from podium.odf import OdfReadError, validate_file  # noqa: PLC0415
+
+    invalid = 0
+    for path in files:
+        try:
+            errors = validate_file(path)
+        except OdfReadError as error:
+            errors_text = [str(error)]
+        else:
+            errors_text = [f"{path}:{e.line}: {e.message}" for e in errors]
+        if errors_text:
+            invalid += 1
+            for line in errors_text:
+                typer.echo(line)
+        else:
+            typer.echo(f"{path}: valid")
+    if invalid:
+        typer.echo(f"{invalid} of {len(files)} files are not valid ODF")
+        raise typer.Exit(code=1)

@@ -1,0 +1,279 @@
+"""Build the ODF messages of the Games from the games plane.
+
+The pure builders of `podium.odf` take models; this module reads the database through
+the domains' queries and fills those models: `DT_SCHEDULE` per discipline, `DT_RESULT`
+per unit with results, `DT_MEDALLISTS` per event, `DT_MEDALS` for the Games and
+`DT_PARTIC` per discipline (ODF Foundation Principles, message catalogue).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from podium.core.clock import Clock, system_clock
+from podium.games import Discipline, Event, Unit, Venue
+from podium.odf import (
+    Athlete,
+    Competitor,
+    EventMedallists,
+    FeedContext,
+    LocalName,
+    MedalAward,
+    MedalLine,
+    MedalStandings,
+    Participant,
+    ParticipantList,
+    ResultLine,
+    Rsc,
+    Schedule,
+    ScheduleUnit,
+    UnitResult,
+    build_medallists,
+    build_medals,
+    build_partic,
+    build_result,
+    build_schedule,
+)
+from podium.people import Participant as ParticipantRow
+from podium.results import MedalRecord, medal_table
+from podium.results import UnitResult as ResultRow
+
+__all__ = ["OdfMessageFile", "feed_context", "iter_messages"]
+
+PARIS = ZoneInfo("Europe/Paris")
+_STATUSES = {"FINISHED", "CANCELLED", "SCHEDULED", "RUNNING", "DELAYED", "POSTPONED"}
+_MEDALS = {"GOLD": "ME_GOLD", "SILVER": "ME_SILVER", "BRONZE": "ME_BRONZE"}
+
+
+@dataclass(frozen=True, slots=True)
+class OdfMessageFile:
+    """One built message: its DocumentType, DocumentCode and XML bytes."""
+
+    document_type: str
+    document_code: str
+    content: bytes
+
+
+def feed_context(clock: Clock = system_clock, source: str = "PODIUM") -> FeedContext:
+    """Return the feed context of the Paris 2024 Olympic Games (local time Europe/Paris)."""
+    return FeedContext(
+        competition_code="OG2024",
+        source=source,
+        local_tz=PARIS,
+        gen="OG2024-GEN-1.0",
+        codes="OG2024-1.0",
+        clock=clock,
+    )
+
+
+def _schedule_unit(unit: Unit, venues: dict[str, str]) -> ScheduleUnit:
+    venue = unit.venue_code
+    return ScheduleUnit(
+        code=Rsc(unit.rsc),
+        phase_type="3",
+        status=unit.status if unit.status in _STATUSES else "SCHEDULED",  # type: ignore[arg-type]
+        names=(LocalName("ENG", unit.name),),
+        start=unit.starts_at.astimezone(PARIS),
+        end=unit.ends_at.astimezone(PARIS) if unit.ends_at else None,
+        venue=venue,
+        location=unit.location_code or venue if venue else None,
+        venue_name=venues.get(venue) if venue else None,
+        session_code=unit.session_code,
+        medal=unit.medal or None,
+        order=unit.order,
+    )
+
+
+def _schedules(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    venues = dict(session.execute(select(Venue.code, Venue.name)).all())
+    by_discipline: dict[str, list[ScheduleUnit]] = defaultdict(list)
+    for unit in session.scalars(select(Unit).order_by(Unit.starts_at, Unit.rsc)):
+        by_discipline[unit.discipline_code].append(_schedule_unit(unit, venues))
+    for code, units in sorted(by_discipline.items()):
+        discipline = Rsc.build(code)
+        header = context.stamp("DT_SCHEDULE", discipline, 1)
+        message = build_schedule(header, Schedule(discipline, tuple(units)))
+        yield OdfMessageFile("DT_SCHEDULE", discipline, message)
+
+
+_GENDERS = {"M": "M", "W": "F", "X": "X"}
+
+
+def _split_name(printed: str) -> tuple[str, str | None]:
+    """Split `FAMILY Given` into family and given names (family names are upper case)."""
+    words = printed.split()
+    family = [w for w in words if w.isupper() or not w.isalpha()] or words[:1]
+    given = [w for w in words if w not in family]
+    return " ".join(family), " ".join(given) or None
+
+
+def _competitor(row: ResultRow, genders: dict[str, str]) -> Competitor:
+    if row.competitor_type == "Team":
+        return Competitor(
+            code=row.competitor_code, type="T", organisation=row.noc, team_name=row.competitor_name
+        )
+    family, given = _split_name(row.competitor_name)
+    gender = _GENDERS.get(genders.get(row.competitor_code, row.unit_rsc[3]), "X")
+    athlete = Athlete(
+        code=row.competitor_code,
+        family_name=family,
+        gender=gender,  # type: ignore[arg-type]
+        organisation=row.noc,
+        given_name=given,
+    )
+    return Competitor.individual(athlete)
+
+
+def _results(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    genders = dict(session.execute(select(ParticipantRow.code, ParticipantRow.gender)).all())
+    rows: dict[str, list[ResultRow]] = defaultdict(list)
+    for row in session.scalars(
+        select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
+    ):
+        rows[row.unit_rsc].append(row)
+    for unit_rsc, lines in rows.items():
+        result = UnitResult(
+            unit=Rsc(unit_rsc),
+            lines=tuple(
+                ResultLine(
+                    competitor=_competitor(r, genders),
+                    rank=str(r.rank) if r.rank is not None else None,
+                    result=r.result,
+                    result_type=r.result_type,
+                    irm=r.irm,
+                    qualification_mark=r.qualification_mark,
+                    sort_order=i + 1,
+                    start_order=r.start_order,
+                )
+                for i, r in enumerate(lines)
+            ),
+        )
+        header = context.stamp("DT_RESULT", unit_rsc, 1, result_status="OFFICIAL")
+        yield OdfMessageFile("DT_RESULT", unit_rsc, build_result(header, result))
+
+
+def _event_rscs(session: Session) -> dict[str, Rsc]:
+    """Map the medal files' `discipline/event` keys to event RSCs, by names."""
+    names = dict(session.execute(select(Discipline.code, Discipline.name)).all())
+    return {
+        f"{names.get(e.discipline_code, e.discipline_code)}/{e.name}": Rsc(e.rsc)
+        for e in session.scalars(select(Event))
+    }
+
+
+def _medallists(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    """One DT_MEDALLISTS per event whose medal-file key matches an event of the schedule.
+
+    The medal files name events, not units: the award's unit is given at event level.
+    """
+    events = _event_rscs(session)
+    awards: dict[Rsc, list[MedalAward]] = defaultdict(list)
+    query = select(MedalRecord).where(MedalRecord.competition == "OG2024")
+    for record in session.scalars(query.order_by(MedalRecord.key)):
+        event = events.get(record.event_key)
+        if event is None:
+            continue
+        family, given = _split_name(record.competitor_name)
+        athlete = Athlete(
+            code=record.competitor_code or record.key,
+            family_name=family,
+            gender=_GENDERS.get(event[3], "X"),  # type: ignore[arg-type]
+            organisation=record.noc,
+            given_name=given,
+        )
+        awards[event].append(
+            MedalAward(
+                medal=_MEDALS[record.medal],  # type: ignore[arg-type]
+                date=record.awarded_on,
+                unit=event,
+                competitors=(Competitor.individual(athlete),),
+            )
+        )
+    for event, items in sorted(awards.items()):
+        header = context.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
+        message = build_medallists(header, EventMedallists(event, tuple(items)))
+        yield OdfMessageFile("DT_MEDALLISTS", event, message)
+
+
+def _medals(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    standings = medal_table(session, "OG2024")
+    by_total = sorted(standings, key=lambda s: -s.total)
+    rank_total = {s.noc: 1 + sum(1 for o in standings if o.total > s.total) for s in standings}
+    sort_total = {s.noc: i + 1 for i, s in enumerate(by_total)}
+    lines = tuple(
+        MedalLine(
+            organisation=s.noc,
+            organisation_name=s.noc,
+            gold=s.gold,
+            silver=s.silver,
+            bronze=s.bronze,
+            rank=s.rank,
+            rank_total=rank_total[s.noc],
+            sort_rank=i + 1,
+            sort_rank_total=sort_total[s.noc],
+        )
+        for i, s in enumerate(standings)
+    )
+    events = session.scalars(select(Event.rsc).order_by(Event.rsc)).all()
+    table = MedalStandings(
+        as_of=context.clock(),
+        last_event=Rsc(events[-1]),
+        total_events=len(events),
+        finished_events=len(events),
+        lines=lines,
+    )
+    header = context.stamp("DT_MEDALS", "-" * 34, 1, result_status="OFFICIAL")
+    yield OdfMessageFile("DT_MEDALS", "-" * 34, build_medals(header, table))
+
+
+def _partic(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    by_discipline: dict[str, list[Participant]] = defaultdict(list)
+    query = select(ParticipantRow).where(ParticipantRow.role == "athlete")
+    for person in session.scalars(query.order_by(ParticipantRow.code)):
+        if not person.disciplines or person.noc is None:
+            continue
+        family, given = _split_name(person.printed_name)
+        events = tuple(Rsc.build(e[:3], e[3], e[4:]) for e in (person.events or "").split(",") if e)
+        for code in person.disciplines.split(","):
+            by_discipline[code].append(
+                Participant(
+                    code=person.code,
+                    family_name=family,
+                    gender=_GENDERS.get(person.gender, "X"),  # type: ignore[arg-type]
+                    organisation=person.noc,
+                    print_name=person.printed_name,
+                    print_initial_name=f"{family} {given[0]}" if given else family,
+                    tv_name=person.tv_name or person.printed_name,
+                    tv_initial_name=f"{given[0]}. {family}" if given else family,
+                    tv_family_name=family,
+                    discipline=Rsc.build(code),
+                    given_name=given,
+                    events=tuple(e for e in events if e.startswith(code)),
+                    main_function_id="AA01",
+                )
+            )
+    for code, people in sorted(by_discipline.items()):
+        discipline = Rsc.build(code)
+        header = context.stamp("DT_PARTIC", discipline, 1)
+        message = build_partic(header, ParticipantList(discipline, tuple(people)))
+        yield OdfMessageFile("DT_PARTIC", discipline, message)
+
+
+def iter_messages(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+    """Yield every ODF message of the Games, in the end-of-day order of a full refresh.
+
+    Args:
+        session: a games-plane session.
+        context: the feed's context (CompetitionCode, Source, clock).
+    """
+    yield from _schedules(session, context)
+    yield from _results(session, context)
+    yield from _medallists(session, context)
+    yield from _medals(session, context)
+    yield from _partic(session, context)

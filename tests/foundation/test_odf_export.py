@@ -1,0 +1,78 @@
+"""Every ODF message Podium emits from the real Games validates against the IOC schema."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from podium.cli.main import app
+from podium.core.db import Planes
+from podium.diffusion import feed_context, iter_messages
+from podium.odf import FILENAME_PATTERN, parse_file, parse_message, validate_message
+from podium.paris2024 import ImportReport
+
+
+def _fixed() -> datetime:
+    return datetime(2024, 8, 12, 1, 30, tzinfo=UTC)  # 03:30 in Paris: logical date Aug 12
+
+
+def test_every_emitted_message_validates(planes: Planes) -> None:
+    counts: Counter[str] = Counter()
+    with planes.games_session() as session:
+        for message in iter_messages(session, feed_context(_fixed)):
+            assert validate_message(message.content) == [], message.document_code
+            counts[message.document_type] += 1
+    assert counts == {
+        "DT_SCHEDULE": 46,
+        "DT_RESULT": 4098,
+        "DT_MEDALLISTS": 329,
+        "DT_MEDALS": 1,
+        "DT_PARTIC": 45,
+    }
+
+
+def test_result_message_carries_the_real_results(planes: Planes) -> None:
+    with planes.games_session() as session:
+        message = next(
+            m
+            for m in iter_messages(session, feed_context(_fixed))
+            if m.document_code == "SWMM100MBA------------HEAT000100--"
+        )
+    parsed = parse_message(message.content)
+    assert parsed.header.document_type == "DT_RESULT"
+    assert parsed.header.logical_date.isoformat() == "2024-08-12"
+    first = parsed.payload.lines[0]  # type: ignore[union-attr]
+    assert (first.rank, first.result, first.competitor.code) == ("1", "55.78", "1901276")
+
+
+def test_cli_exports_named_files_and_prints_the_medal_table(
+    imported: tuple[Planes, ImportReport, Path], tmp_path: Path
+) -> None:
+    _, _, data_dir = imported
+    runner = CliRunner()
+    medals = runner.invoke(app, ["--data-dir", str(data_dir), "medals", "--format", "json"])
+    assert medals.exit_code == 0, medals.output
+    table = json.loads(medals.stdout)
+    assert table[0] == {
+        "rank": 1,
+        "noc": "USA",
+        "gold": 40,
+        "silver": 44,
+        "bronze": 42,
+        "total": 126,
+    }
+    out = tmp_path / "odf"
+    exported = runner.invoke(app, ["--data-dir", str(data_dir), "odf", "export", str(out)])
+    assert exported.exit_code == 0, exported.output
+    files = sorted(out.iterdir())
+    assert len(files) == 4519
+    assert all(FILENAME_PATTERN.fullmatch(f.name) for f in files)
+    medals_file = next(f for f in files if "DT_MEDALS_" in f.name)
+    assert parse_file(medals_file).header.document_type == "DT_MEDALS"
+    checked = runner.invoke(app, ["odf", "validate", str(medals_file)])
+    assert checked.exit_code == 0
+    assert "valid" in checked.stdout

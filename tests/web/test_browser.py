@@ -1,0 +1,115 @@
+"""Every page type in both languages in headless Chromium: axe-core finds no violation.
+
+Chromium is Debian's (`/usr/bin/chromium`); axe-core comes from the pinned
+`axe-playwright-python` package, which bundles `axe.min.js`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+HEAT = "SWMM100MBA------------HEAT000100--"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+PAGES = {
+    "home": "/",
+    "schedule": "/schedule",
+    "schedule-filtered": "/schedule?day=2024-07-28&discipline=SWM&venue=DEF",
+    "unit": f"/units/{HEAT}",
+    "event": "/events/SWMM100MBA",
+    "noc-list": "/nocs",
+    "noc": "/nocs/FRA",
+    "medals-og": "/medals?games=OG2024",
+    "medals-pg": "/medals?games=PG2024",
+    "medallists": "/medallists?games=OG2024&noc=FRA",
+    "not-found": "/units/NOPE",
+}
+
+
+def _axe_source() -> str:
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(reduced_motion="reduce")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _readable(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.extend(
+            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"][:5]
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_axe_violations(page: Page, server: str, name: str, lang: str) -> None:
+    response = page.goto(f"{server}/{lang}{PAGES[name]}")
+    assert response is not None
+    assert response.status == (404 if name == "not-found" else 200)
+    page.add_script_tag(content=_axe_source())
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = page.evaluate(f"axe.run(document, {options})")
+    violations = results["violations"]
+    assert violations == [], f"{lang}{PAGES[name]}:\n{_readable(violations)}"
+    assert page.evaluate("document.documentElement.lang") == lang
+
+
+def test_tab_from_the_top_reaches_the_skip_link_which_moves_focus_to_main(
+    page: Page, server: str
+) -> None:
+    page.goto(f"{server}/en/schedule")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.className, document.activeElement.textContent]"
+    )
+    assert focused == ["skip-link", "Skip to main content"]
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_language_switch_leads_to_the_same_page_in_french(page: Page, server: str) -> None:
+    page.goto(f"{server}/en/medals?games=PG2024")
+    page.get_by_role("link", name="Français").click()
+    assert page.url.endswith("/fr/medals?games=PG2024")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Tableau des médailles")
+
+
+def test_schedule_filter_form_submits_the_chosen_filters(page: Page, server: str) -> None:
+    page.goto(f"{server}/en/schedule")
+    page.get_by_label("Day", exact=True).select_option("2024-07-28")
+    page.get_by_label("Discipline", exact=True).select_option("SWM")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/en/schedule?day=2024-07-28&discipline=SWM&venue=")
+    assert page.get_by_role("link", name="Men's 100m Backstroke - Heat 1").is_visible()

@@ -7,6 +7,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from podium.api import create_app
+from podium.core.db import Planes
+
 HEAT = "SWMM100MBA------------HEAT000100--"
 
 
@@ -206,3 +209,11 @@ def test_every_page_has_one_h1_landmarks_and_the_other_language(
         for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
             assert landmark in html
         assert 'class="skip-link" href="#main"' in html
+
+
+def test_the_application_factory_serves_the_pages_with_an_html_404(planes: Planes) -> None:
+    with TestClient(create_app(planes=planes)) as app_client:
+        assert "Tableau des médailles" in app_client.get("/fr/medals").text
+        missing = app_client.get("/en/units/NOPE")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("text/html")

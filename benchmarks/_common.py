@@ -7,6 +7,7 @@ Nothing here is timed itself. Run as a script, this module serves the baseline a
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import socket
@@ -64,7 +65,7 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """Return the nearest-rank percentile of already sorted values (`fraction` in 0..1)."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, round(fraction * len(sorted_values) + 0.5))
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 

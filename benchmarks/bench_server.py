@@ -235,6 +235,9 @@ def print_latency(results: list[RouteStats], baseline: RouteStats) -> None:
             f"{rps:7.0f} {p50 / base_p50:6.1f}x  {codes}"
         )
     print(f"  baseline: {base_rps:.0f} req/s at p50 {base_p50:.2f} ms (bare FastAPI + uvicorn)")
+    print(
+        "  (statuses adding up to fewer than requests x repeats: the time cap stopped that route)"
+    )
 
 
 def try_wrk(servers: list[tuple[Server, str]], concurrency: int, seconds: int) -> None:

@@ -174,11 +174,11 @@ def print_summary(baseline: float, source_rows: int, results: list[Runs]) -> Non
             f"  {r.backend:10} {len(r.first):4d} {median(r.migrate):8.2f} {first:8.2f} "
             f"{first / baseline:6.1f}x {second:8.2f} {second / baseline:6.1f}x"
         )
-    print("  (first = read, check and collect every row, then write both planes; of which writing:")
+    print("  first run split (medians): reading and checking every row | writing both planes")
     for r in results:
-        collect = median(r.first) - median(r.writing)
         writing = median(r.writing)
-        print(f"   {r.backend}: writing {writing:.2f} s, reading and checking {collect:.2f} s)")
+        collect = median(r.first) - writing
+        print(f"  {r.backend:10} {collect:8.2f} s | {writing:.2f} s")
     for r in results:
         written = r.reports[0].changed if r.reports else 0
         rows_per_s = written / median(r.first) if r.first else 0.0

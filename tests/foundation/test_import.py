@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
-from podium.games import Unit
+from podium.games import PreliminarySlot, Unit
 from podium.migrations import upgrade_all
 from podium.paris2024 import (
     DEFAULT_SOURCE,
@@ -151,3 +151,16 @@ def test_default_import_quarantines_the_bad_row_and_keeps_the_rest(tmp_path: Pat
     ]
     assert _count(planes, UnitResult) == 19194
     planes.dispose()
+
+
+def test_preliminary_utc_slots_match_units_at_the_same_instant(planes: Planes) -> None:
+    with planes.games_session() as session:
+        slots = session.scalars(select(PreliminarySlot)).all()
+        men_100m_prelims = session.get(Unit, "ATHM100M--------------PREL000100--")
+    matched = [s for s in slots if s.unit_rsc is not None]
+    assert len(slots) == 2298
+    assert len(matched) > 1600  # the same instant: 08:35Z is 10:35+02:00
+    assert men_100m_prelims is not None
+    slot = next(s for s in matched if s.unit_rsc == men_100m_prelims.rsc)
+    assert slot.starts_at == men_100m_prelims.starts_at
+    assert slot.starts_at.isoformat() == "2024-08-03T08:35:00+00:00"

@@ -61,3 +61,19 @@ def test_domains_import_only_each_others_public_surface() -> None:
         "migrations/metadata.py imports podium.results.models",
     }
     assert sorted(set(_cross_domain_imports()) - allowed) == []
+
+
+@pytest.mark.parametrize("plane", list(Plane))
+def test_migrations_downgrade_to_nothing_and_upgrade_again(plane: Plane, tmp_path: Path) -> None:
+    from alembic import command  # noqa: PLC0415
+
+    from podium.migrations import alembic_config  # noqa: PLC0415
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade_plane(plane, engine)
+    command.downgrade(alembic_config(plane, engine), "base")
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    upgrade_plane(plane, engine)
+    assert set(inspect(engine).get_table_names()) - {"alembic_version"} == set(
+        metadata_of(plane).tables
+    )

@@ -25,7 +25,15 @@ import_app = typer.Typer(help="Import data sets.")
 app.add_typer(import_app, name="import")
 console = Console(stderr=True)
 
-_IMPORT_STAGES = ("NOCs", "results", "schedule", "people", "medals", "writing")
+_IMPORT_STAGES = (
+    "NOCs",
+    "results",
+    "schedule",
+    "preliminary schedule",
+    "people",
+    "medals",
+    "writing",
+)
 
 
 @app.callback()

@@ -11,6 +11,7 @@ from podium.games.models import (
     Location,
     Noc,
     Phase,
+    PreliminarySlot,
     Unit,
     Venue,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Location",
     "Noc",
     "Phase",
+    "PreliminarySlot",
     "Unit",
     "Venue",
 ]

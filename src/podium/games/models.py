@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped
 
 from podium.core.categories import DataCategory, column
@@ -23,6 +23,7 @@ __all__ = [
     "Location",
     "Noc",
     "Phase",
+    "PreliminarySlot",
     "Unit",
     "Venue",
 ]
@@ -142,3 +143,31 @@ class Unit(GamesBase):
     session_code: Mapped[str | None] = column(_C, ForeignKey("competition_session.code"))
     source_url: Mapped[str | None] = column(_C, String(200))
     order: Mapped[int] = column(_C, Integer, default=0)
+
+
+class PreliminarySlot(GamesBase):
+    """A slot of the preliminary schedule published before the Games (times in UTC).
+
+    Attributes:
+        key: `discipline|venue|start|n`, stable across imports.
+        discipline_code: the sport's discipline code as the preliminary schedule gives it.
+        venue_code: ODF venue code.
+        starts_at, ends_at: the planned slot (aware; the source writes UTC with `Z`).
+        estimated: the start time was an estimate.
+        medal: 0 for none, 1 for a gold medal slot, 3 for a bronze medal slot.
+        description: the slot's text (venue or match name).
+        unit_rsc: the unit of the final schedule that starts at the same instant at the
+            same venue, when there is one.
+    """
+
+    __tablename__ = "preliminary_slot"
+
+    key: Mapped[str] = column(_C, String(80), primary_key=True)
+    discipline_code: Mapped[str] = column(_C, String(3), index=True)
+    venue_code: Mapped[str | None] = column(_C, String(8))
+    starts_at: Mapped[datetime] = column(_C, UtcDateTime())
+    ends_at: Mapped[datetime | None] = column(_C, UtcDateTime())
+    estimated: Mapped[bool] = column(_C, Boolean)
+    medal: Mapped[int] = column(_C, Integer)
+    description: Mapped[str] = column(_C, String(200))
+    unit_rsc: Mapped[str | None] = column(_C, ForeignKey("unit.rsc"), index=True)

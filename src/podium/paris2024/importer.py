@@ -23,6 +23,7 @@ from podium.core.sync import SyncCount, sync_table
 from podium.paris2024.csvsource import BadRowError, Quarantine
 from podium.paris2024.medals import load_medal_rows
 from podium.paris2024.people import PeopleData, load_nocs, load_people
+from podium.paris2024.preliminary import load_preliminary_slots
 from podium.paris2024.results import load_results
 from podium.paris2024.schedule import load_master_data
 
@@ -108,6 +109,8 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
     results = load_results(root, quarantine, set(people.nocs))
     step("schedule")
     master = load_master_data(root, quarantine, results.units)
+    step("preliminary schedule")
+    slots = load_preliminary_slots(root, quarantine, master.units)
     step("people")
     load_people(root, people, quarantine, pseudonym_key(options.data_dir))
     step("medals")
@@ -121,6 +124,7 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
         "phase": list(master.phases.values()),
         "competition_session": list(master.sessions.values()),
         "unit": list(master.units.values()),
+        "preliminary_slot": slots,
         "participant": list(people.participants.values()),
         "team": list(people.teams.values()),
         "team_member": list(people.members.values()),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from podium.core.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from datetime import date
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "MedalStanding",
     "allocate_medals",
     "medal_standings",
+    "rank_medal_counts",
 ]
 
 
@@ -190,18 +191,30 @@ def medal_standings(awards: Iterable[MedalAward]) -> list[MedalStanding]:
     for _, _, medal, noc, _ in _counted(awards):
         per_noc = counts.setdefault(noc, dict.fromkeys(Medal, 0))
         per_noc[medal] += 1
+    return rank_medal_counts(counts)
+
+
+def rank_medal_counts(counts: Mapping[str, Mapping[Medal, int]]) -> list[MedalStanding]:
+    """Rank NOCs from their medal counts: gold, then silver, then bronze.
+
+    Args:
+        counts: per NOC, the number of each medal (a missing medal counts 0).
+
+    Returns:
+        One standing per NOC, ordered by gold, then silver, then bronze, then NOC code;
+        equal counts share a rank (1, 2, 2, 4).
+
+    Rule source: the IOC convention of olympics.com medal tables (gold first).
+    """
+    lines = {
+        noc: (per.get(Medal.GOLD, 0), per.get(Medal.SILVER, 0), per.get(Medal.BRONZE, 0))
+        for noc, per in counts.items()
+    }
     ordered = sorted(
-        counts.items(),
-        key=lambda item: (
-            -item[1][Medal.GOLD],
-            -item[1][Medal.SILVER],
-            -item[1][Medal.BRONZE],
-            item[0],
-        ),
+        lines.items(), key=lambda item: (-item[1][0], -item[1][1], -item[1][2], item[0])
     )
     standings: list[MedalStanding] = []
-    for position, (noc, per_noc) in enumerate(ordered, start=1):
-        gold, silver, bronze = per_noc[Medal.GOLD], per_noc[Medal.SILVER], per_noc[Medal.BRONZE]
+    for position, (noc, (gold, silver, bronze)) in enumerate(ordered, start=1):
         previous = standings[-1] if standings else None
         same = previous is not None and (previous.gold, previous.silver, previous.bronze) == (
             gold,

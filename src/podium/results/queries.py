@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections import defaultdict
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from podium.results.medals import Competition, Medal, MedalAward, medal_standings
+from podium.results.medals import Competition, Medal, rank_medal_counts
 from podium.results.models import MedalRecord, UnitResult
 from podium.results.schemas import MedallistPublic, MedalStandingPublic, ResultPublic
 
@@ -64,31 +66,26 @@ def medal_table(session: Session, competition: str = "OG2024") -> list[MedalStan
     """Return the medal table of a Games, ordered gold, then silver, then bronze.
 
     For the Olympic Games the neutral delegations (AIN) are left out, as in the official
-    table; their medals remain listed among the medallists.
+    table; their medals remain listed among the medallists. Each `medal` row is one medal
+    (a team medal once), so the counts are a plain aggregate.
 
     Args:
         session: a games-plane session.
         competition: `OG2024` or `PG2024`.
-
     """
-    records = session.scalars(select(MedalRecord).where(MedalRecord.competition == competition))
-    awards = [
-        MedalAward(
-            competition=Competition(r.competition),
-            event_key=r.event_key,
-            discipline=r.discipline,
-            medal=Medal(r.medal),
-            noc=r.noc,
-            participant_code=r.competitor_code or r.competitor_name,
-            participant_name=r.competitor_name,
-            date=r.awarded_on,
-        )
-        for r in records
-        if not (competition == Competition.OG2024 and r.noc in NEUTRAL_DELEGATIONS)
-    ]
+    query = (
+        select(MedalRecord.noc, MedalRecord.medal, func.count())
+        .where(MedalRecord.competition == competition)
+        .group_by(MedalRecord.noc, MedalRecord.medal)
+    )
+    if competition == Competition.OG2024:
+        query = query.where(MedalRecord.noc.not_in(NEUTRAL_DELEGATIONS))
+    counts: dict[str, dict[Medal, int]] = defaultdict(dict)
+    for noc, medal, count in session.execute(query):
+        counts[noc][Medal(medal)] = count
     return [
         MedalStandingPublic(
             rank=s.rank, noc=s.noc, gold=s.gold, silver=s.silver, bronze=s.bronze, total=s.total
         )
-        for s in medal_standings(awards)
+        for s in rank_medal_counts(counts)
     ]

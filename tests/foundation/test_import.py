@@ -44,8 +44,8 @@ def test_ceremonies_are_units_without_end_time(planes: Planes) -> None:
     with planes.games_session() as session:
         ceremonies = session.scalars(select(Unit).where(Unit.discipline_code == "CER")).all()
     assert {u.rsc for u in ceremonies} == {
-        "CERXOPENING------------------------"[:34],
-        "CERXCLOSING------------------------"[:34],
+        "CER-OPENING-----------------------",
+        "CER-CLOSING-----------------------",
     }
     assert all(u.ends_at is None for u in ceremonies)
 
@@ -164,3 +164,28 @@ def test_preliminary_utc_slots_match_units_at_the_same_instant(planes: Planes) -
     slot = next(s for s in matched if s.unit_rsc == men_100m_prelims.rsc)
     assert slot.starts_at == men_100m_prelims.starts_at
     assert slot.starts_at.isoformat() == "2024-08-03T08:35:00+00:00"
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "odf-samples"
+
+
+def test_rebuilt_codes_agree_with_the_real_odf_schedules(planes: Planes) -> None:
+    """The IOC's own 2022 DT_SCHEDULE messages name the same events and, where the schedule
+    did not change before the Games, the same unit codes as Podium rebuilds from the URLs."""
+    from podium.games import Event  # noqa: PLC0415
+    from podium.odf import parse_file  # noqa: PLC0415
+
+    with planes.games_session() as session:
+        units = set(session.scalars(select(Unit.rsc)))
+        events = set(session.scalars(select(Event.rsc)))
+    real = [
+        unit
+        for path in sorted(SAMPLES.glob("2022*DT_SCHEDULE*.xml"))
+        for unit in parse_file(path).payload.units  # type: ignore[union-attr]
+    ]
+    competition = [u.code for u in real if u.phase_type == "3"]
+    assert len(competition) == 210
+    assert {c.event for c in competition if c.event_part.strip("-")} <= events
+    assert sum(c in units for c in competition) == 116
+    ceremonies = {u.code for u in real if u.code.startswith("CER")}
+    assert ceremonies <= units

@@ -76,3 +76,27 @@ def test_cli_exports_named_files_and_prints_the_medal_table(
     checked = runner.invoke(app, ["odf", "validate", str(medals_file)])
     assert checked.exit_code == 0
     assert "valid" in checked.stdout
+
+
+def test_record_marks_are_emitted_and_validate() -> None:
+    from podium.diffusion.messages import record_marks  # noqa: PLC0415
+    from podium.odf import (  # noqa: PLC0415
+        Athlete,
+        Competitor,
+        ResultLine,
+        Rsc,
+        UnitResult,
+        build_result,
+    )
+
+    marks = record_marks("WR, =OR")
+    assert [(m.code, m.order, m.equalled) for m in marks] == [("WR", 1, False), ("OR", 2, True)]
+    athlete = Athlete(code="1", family_name="DUPLANTIS", gender="M", organisation="SWE")
+    line = ResultLine(
+        competitor=Competitor.individual(athlete), rank="1", result="6.25", records=marks
+    )
+    unit = Rsc("ATHMPOLEVAULT---------FNL-000100--")
+    header = feed_context(_fixed).stamp("DT_RESULT", unit, 1, result_status="OFFICIAL")
+    message = build_result(header, UnitResult(unit=unit, lines=(line,)))
+    assert validate_message(message) == []
+    assert b'RecordType="WR"' in message

@@ -29,6 +29,7 @@ from podium.odf import (
     MedalStandings,
     Participant,
     ParticipantList,
+    RecordMark,
     ResultLine,
     Rsc,
     Schedule,
@@ -44,7 +45,7 @@ from podium.people import Participant as ParticipantRow
 from podium.results import MedalRecord, medal_table
 from podium.results import UnitResult as ResultRow
 
-__all__ = ["OdfMessageFile", "feed_context", "iter_messages"]
+__all__ = ["OdfMessageFile", "feed_context", "iter_messages", "record_marks"]
 
 PARIS = ZoneInfo("Europe/Paris")
 _STATUSES = {"FINISHED", "CANCELLED", "SCHEDULED", "RUNNING", "DELAYED", "POSTPONED"}
@@ -72,11 +73,19 @@ def feed_context(clock: Clock = system_clock, source: str = "PODIUM") -> FeedCon
     )
 
 
+# ODF PhaseType is the kind of schedule item, as the real Paris 2024 schedules use it:
+# 3 a competition unit, 1 a training, 4 a meeting, 6 a victory ceremony, 7 a draw, 0 the
+# opening and closing ceremonies (CER-OPENING, CER-CLOSING). Every
+# item Podium schedules is a competition unit except the ceremonies.
+_COMPETITION, _CEREMONY = "3", "0"
+
+
 def _schedule_unit(unit: Unit, venues: dict[str, str]) -> ScheduleUnit:
     venue = unit.venue_code
+    code = Rsc(unit.rsc)
     return ScheduleUnit(
-        code=Rsc(unit.rsc),
-        phase_type="3",
+        code=code,
+        phase_type=_CEREMONY if code.startswith("CER") else _COMPETITION,
         status=unit.status if unit.status in _STATUSES else "SCHEDULED",  # type: ignore[arg-type]
         names=(LocalName("ENG", unit.name),),
         start=unit.starts_at.astimezone(PARIS),
@@ -130,6 +139,19 @@ def _competitor(row: ResultRow, genders: dict[str, str]) -> Competitor:
     return Competitor.individual(athlete)
 
 
+def record_marks(records: str | None) -> tuple[RecordMark, ...]:
+    """Turn `WR,=OR` into ODF record marks: a leading `=` marks a record equalled.
+
+    Args:
+        records: comma-separated record codes in importance order, or None.
+    """
+    marks = []
+    for order, code in enumerate(c.strip() for c in (records or "").split(",") if c.strip()):
+        plain = code.lstrip("=")
+        marks.append(RecordMark(plain, plain, order + 1, equalled=code.startswith("=")))
+    return tuple(marks)
+
+
 def _results(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
     genders = dict(session.execute(select(ParticipantRow.code, ParticipantRow.gender)).all())
     rows: dict[str, list[ResultRow]] = defaultdict(list)
@@ -150,6 +172,7 @@ def _results(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]
                     qualification_mark=r.qualification_mark,
                     sort_order=i + 1,
                     start_order=r.start_order,
+                    records=record_marks(r.records),
                 )
                 for i, r in enumerate(lines)
             ),

@@ -64,6 +64,7 @@ def _result_row(row: Row, rsc: Rsc, sort_order: int) -> dict[str, Any]:
         "qualification_mark": row.text("qualification_mark") or None,
         "start_order": _start_order(row),
         "bib": row.text("bib") or None,
+        "records": None,
         "sort_order": sort_order,
     }
 

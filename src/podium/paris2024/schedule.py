@@ -23,11 +23,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from podium.odf import Rsc
 from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
 
-__all__ = ["MasterData", "ResultUnit", "load_master_data"]
+__all__ = ["PARIS", "MasterData", "ResultUnit", "load_master_data"]
+
+PARIS = ZoneInfo("Europe/Paris")
+"""The Games' time zone: competition days are local days."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ def _tail(url: str) -> str:
 def _ceremony(row: Row, data: MasterData) -> None:
     # The discipline column names the ceremony ("Opening Ceremony"); the URLs differ.
     kind = row.required("discipline").split()[0].upper()
-    rsc = Rsc.build("CER", "X", kind)
+    rsc = Rsc.build("CER", "", kind)  # as the official schedule codes them: CER-OPENING---
     data.disciplines.setdefault("CER", {"code": "CER", "name": "Ceremonies"})
     start = row.timestamp("start_date")
     if start is None:
@@ -312,7 +316,7 @@ def _orphan_result_units(state: _ScheduleState) -> None:
             "phase_rsc": rsc.phase if event_rsc and not rsc.is_event_level else None,
             "name": unit.name,
             "name_fr": None,
-            "day": unit.starts_at.date(),
+            "day": unit.starts_at.astimezone(PARIS).date(),  # the local competition day
             "starts_at": unit.starts_at,
             "ends_at": None,
             "status": "FINISHED",

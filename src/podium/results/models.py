@@ -28,6 +28,8 @@ class UnitResult(GamesBase):
         result_type: TIME, POINTS, DISTANCE, SCORE, ...
         irm: Invalid Result Mark (DNS, DNF, DSQ, ...), ODF §6.10.
         wlt: W, L or T for head-to-head units.
+        records: record marks set or equalled, comma-separated in importance order
+            (`WR,OR`; `=OR` for equalled); the Paris 2024 files carry none.
         start_order: start order or position: `1`, `2`, or a corner (`RED`, `BLUE`).
 
     """
@@ -48,6 +50,7 @@ class UnitResult(GamesBase):
     qualification_mark: Mapped[str | None] = column(_C, String(8))
     start_order: Mapped[str | None] = column(_C, String(8))
     bib: Mapped[str | None] = column(_C, String(12))
+    records: Mapped[str | None] = column(_C, String(40))
     sort_order: Mapped[int] = column(_C, Integer)
 
 

@@ -29,6 +29,7 @@ class ResultPublic(_Public):
     qualification_mark: str | None
     start_order: str | None
     bib: str | None
+    records: str | None = None
 
 
 class MedallistPublic(_Public):

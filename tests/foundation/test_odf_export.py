@@ -100,3 +100,20 @@ def test_record_marks_are_emitted_and_validate() -> None:
     message = build_result(header, UnitResult(unit=unit, lines=(line,)))
     assert validate_message(message) == []
     assert b'RecordType="WR"' in message
+
+
+def test_index_lists_exactly_the_messages_built(planes: Planes) -> None:
+    from podium.diffusion import build_message, message_index  # noqa: PLC0415
+
+    with planes.games_session() as session:
+        built = {
+            (m.document_type, m.document_code): m.content
+            for m in iter_messages(session, feed_context(_fixed))
+        }
+        index = message_index(session)
+        assert sorted(index) == sorted(built)
+        for key in [index[0], index[100], index[-1], ("DT_MEDALS", "-" * 34)]:
+            one = build_message(session, feed_context(_fixed), *key)
+            assert one is not None
+            assert one.content == built[key]
+        assert build_message(session, feed_context(_fixed), "DT_RESULT", "nope") is None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from podium.core.clock import Clock, system_clock
 from podium.games import Discipline, Event, Unit, Venue
 from podium.odf import (
+    GAMES_DOCUMENT_CODE,
     Athlete,
     Competitor,
     EventMedallists,
@@ -45,7 +46,14 @@ from podium.people import Participant as ParticipantRow
 from podium.results import MedalRecord, medal_table
 from podium.results import UnitResult as ResultRow
 
-__all__ = ["OdfMessageFile", "feed_context", "iter_messages", "record_marks"]
+__all__ = [
+    "OdfMessageFile",
+    "build_message",
+    "feed_context",
+    "iter_messages",
+    "message_index",
+    "record_marks",
+]
 
 PARIS = ZoneInfo("Europe/Paris")
 _STATUSES = {"FINISHED", "CANCELLED", "SCHEDULED", "RUNNING", "DELAYED", "POSTPONED"}
@@ -99,13 +107,18 @@ def _schedule_unit(unit: Unit, venues: dict[str, str]) -> ScheduleUnit:
     )
 
 
-def _schedules(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+def _schedules(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
     venues = dict(session.execute(select(Venue.code, Venue.name)).all())
     by_discipline: dict[str, list[ScheduleUnit]] = defaultdict(list)
-    for unit in session.scalars(select(Unit).order_by(Unit.starts_at, Unit.rsc)):
+    query = select(Unit).order_by(Unit.starts_at, Unit.rsc)
+    if code is not None:
+        query = query.where(Unit.discipline_code == code[:3])
+    for unit in session.scalars(query):
         by_discipline[unit.discipline_code].append(_schedule_unit(unit, venues))
-    for code, units in sorted(by_discipline.items()):
-        discipline = Rsc.build(code)
+    for discipline_code, units in sorted(by_discipline.items()):
+        discipline = Rsc.build(discipline_code)
         header = context.stamp("DT_SCHEDULE", discipline, 1)
         message = build_schedule(header, Schedule(discipline, tuple(units)))
         yield OdfMessageFile("DT_SCHEDULE", discipline, message)
@@ -152,12 +165,18 @@ def record_marks(records: str | None) -> tuple[RecordMark, ...]:
     return tuple(marks)
 
 
-def _results(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
-    genders = dict(session.execute(select(ParticipantRow.code, ParticipantRow.gender)).all())
+def _results(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
     rows: dict[str, list[ResultRow]] = defaultdict(list)
-    for row in session.scalars(
-        select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
-    ):
+    query = select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
+    people = select(ParticipantRow.code, ParticipantRow.gender)
+    if code is not None:
+        query = query.where(ResultRow.unit_rsc == code)
+        competitors = select(ResultRow.competitor_code).where(ResultRow.unit_rsc == code)
+        people = people.where(ParticipantRow.code.in_(competitors))
+    genders = dict(session.execute(people).all())
+    for row in session.scalars(query):
         rows[row.unit_rsc].append(row)
     for unit_rsc, lines in rows.items():
         result = UnitResult(
@@ -190,7 +209,9 @@ def _event_rscs(session: Session) -> dict[str, Rsc]:
     }
 
 
-def _medallists(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+def _medallists(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
     """One DT_MEDALLISTS per event whose medal-file key matches an event of the schedule.
 
     The medal files name events, not units: the award's unit is given at event level.
@@ -198,6 +219,9 @@ def _medallists(session: Session, context: FeedContext) -> Iterator[OdfMessageFi
     events = _event_rscs(session)
     awards: dict[Rsc, list[MedalAward]] = defaultdict(list)
     query = select(MedalRecord).where(MedalRecord.competition == "OG2024")
+    if code is not None:
+        keys = [key for key, event in events.items() if event == code]
+        query = query.where(MedalRecord.event_key.in_(keys))
     for record in session.scalars(query.order_by(MedalRecord.key)):
         event = events.get(record.event_key)
         if event is None:
@@ -224,7 +248,11 @@ def _medallists(session: Session, context: FeedContext) -> Iterator[OdfMessageFi
         yield OdfMessageFile("DT_MEDALLISTS", event, message)
 
 
-def _medals(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+def _medals(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
+    if code not in (None, GAMES_DOCUMENT_CODE):
+        return
     standings = medal_table(session, "OG2024")
     by_total = sorted(standings, key=lambda s: -s.total)
     rank_total = {s.noc: 1 + sum(1 for o in standings if o.total > s.total) for s in standings}
@@ -251,20 +279,26 @@ def _medals(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
         finished_events=len(events),
         lines=lines,
     )
-    header = context.stamp("DT_MEDALS", "-" * 34, 1, result_status="OFFICIAL")
-    yield OdfMessageFile("DT_MEDALS", "-" * 34, build_medals(header, table))
+    header = context.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, 1, result_status="OFFICIAL")
+    yield OdfMessageFile("DT_MEDALS", GAMES_DOCUMENT_CODE, build_medals(header, table))
 
 
-def _partic(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
+def _partic(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
     by_discipline: dict[str, list[Participant]] = defaultdict(list)
     query = select(ParticipantRow).where(ParticipantRow.role == "athlete")
+    if code is not None:
+        query = query.where(ParticipantRow.disciplines.contains(code[:3]))
     for person in session.scalars(query.order_by(ParticipantRow.code)):
         if not person.disciplines or person.noc is None:
             continue
         family, given = _split_name(person.printed_name)
         events = tuple(Rsc.build(e[:3], e[3], e[4:]) for e in (person.events or "").split(",") if e)
-        for code in person.disciplines.split(","):
-            by_discipline[code].append(
+        for discipline_code in person.disciplines.split(","):
+            if code is not None and discipline_code != code[:3]:
+                continue
+            by_discipline[discipline_code].append(
                 Participant(
                     code=person.code,
                     family_name=family,
@@ -275,14 +309,14 @@ def _partic(session: Session, context: FeedContext) -> Iterator[OdfMessageFile]:
                     tv_name=person.tv_name or person.printed_name,
                     tv_initial_name=f"{given[0]}. {family}" if given else family,
                     tv_family_name=family,
-                    discipline=Rsc.build(code),
+                    discipline=Rsc.build(discipline_code),
                     given_name=given,
-                    events=tuple(e for e in events if e.startswith(code)),
+                    events=tuple(e for e in events if e.startswith(discipline_code)),
                     main_function_id="AA01",
                 )
             )
-    for code, people in sorted(by_discipline.items()):
-        discipline = Rsc.build(code)
+    for discipline_code, people in sorted(by_discipline.items()):
+        discipline = Rsc.build(discipline_code)
         header = context.stamp("DT_PARTIC", discipline, 1)
         message = build_partic(header, ParticipantList(discipline, tuple(people)))
         yield OdfMessageFile("DT_PARTIC", discipline, message)
@@ -300,3 +334,60 @@ def iter_messages(session: Session, context: FeedContext) -> Iterator[OdfMessage
     yield from _medallists(session, context)
     yield from _medals(session, context)
     yield from _partic(session, context)
+
+
+_BUILDERS = {
+    "DT_SCHEDULE": _schedules,
+    "DT_RESULT": _results,
+    "DT_MEDALLISTS": _medallists,
+    "DT_MEDALS": _medals,
+    "DT_PARTIC": _partic,
+}
+"""The message types Podium publishes, each with the function that builds them."""
+
+
+def build_message(
+    session: Session, context: FeedContext, document_type: str, document_code: str
+) -> OdfMessageFile | None:
+    """Build one message by DocumentType and DocumentCode, or None when there is none.
+
+    Args:
+        session: a games-plane session.
+        context: the feed's context.
+        document_type: `DT_SCHEDULE`, `DT_RESULT`, `DT_MEDALLISTS`, `DT_MEDALS` or `DT_PARTIC`.
+        document_code: the 34-character DocumentCode (discipline, unit, event or Games).
+    """
+    builder = _BUILDERS.get(document_type)
+    if builder is None or len(document_code) != 34:
+        return None
+    return next(
+        (m for m in builder(session, context, document_code) if m.document_code == document_code),
+        None,
+    )
+
+
+def message_index(session: Session) -> list[tuple[str, str]]:
+    """List every message Podium publishes as (DocumentType, DocumentCode), without building.
+
+    Args:
+        session: a games-plane session.
+    """
+    disciplines = sorted(set(session.scalars(select(Unit.discipline_code))))
+    units = sorted(set(session.scalars(select(ResultRow.unit_rsc))))
+    keys = set(
+        session.scalars(select(MedalRecord.event_key).where(MedalRecord.competition == "OG2024"))
+    )
+    events = sorted({event for key, event in _event_rscs(session).items() if key in keys})
+    entered = session.scalars(
+        select(ParticipantRow.disciplines).where(
+            ParticipantRow.role == "athlete", ParticipantRow.noc.is_not(None)
+        )
+    )
+    partic = sorted({d for text in entered if text for d in text.split(",")})
+    return (
+        [("DT_SCHEDULE", Rsc.build(d)) for d in disciplines]
+        + [("DT_RESULT", u) for u in units]
+        + [("DT_MEDALLISTS", e) for e in events]
+        + [("DT_MEDALS", GAMES_DOCUMENT_CODE)]
+        + [("DT_PARTIC", Rsc.build(d)) for d in partic]
+    )

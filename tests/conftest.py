@@ -65,3 +65,19 @@ def imported(
 def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
     """The imported SQLite planes."""
     return imported[0]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly, at the end, which service-backed tests did not run and why."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = sorted(
+        {
+            str(report.longrepr[2]).removeprefix("Skipped: ")
+            for report in skipped
+            if isinstance(report.longrepr, tuple) and "not reachable" in str(report.longrepr[2])
+        }
+    )
+    if reasons:
+        terminalreporter.section("tests that did not run")
+        for reason in reasons:
+            terminalreporter.write_line(reason)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,8 +21,10 @@ from podium.paris2024 import (
     BadRowError,
     ImportOptions,
     ImportReport,
+    SourceFileError,
     import_paris2024,
 )
+from podium.paris2024.importer import PseudonymKeyMismatchError
 from podium.people import Participant, Person
 from podium.results import UnitResult
 
@@ -89,19 +94,28 @@ def test_birth_dates_go_to_the_sovereign_plane_only(planes: Planes) -> None:
     assert not hasattr(Participant, "birth_date")
 
 
-def test_quarantine_reports_training_slots_with_file_line_and_column(
+def test_training_slots_are_skipped_with_a_notice_and_nothing_is_quarantined(
     imported: tuple[Planes, ImportReport, Path],
 ) -> None:
     _, report, data_dir = imported
-    assert len(report.quarantined) == 15
-    first = report.quarantined[0]
-    assert (first["file"], first["line"], first["column"], first["code"]) == (
+    assert report.quarantined == []
+    training = [n for n in report.notices if n["code"] == "training_skipped"]
+    assert len(training) == 15
+    assert (training[0]["file"], training[0]["line"], training[0]["column"]) == (
         "schedules.csv",
         48,
-        "url",
-        "no_unit_code",
+        "phase",
     )
     assert (data_dir / "reports" / "import-paris2024-latest.json").is_file()
+
+
+def test_strict_import_of_the_bundled_data_succeeds(tmp_path: Path) -> None:
+    planes = _fresh(tmp_path)
+    options = ImportOptions(source=DEFAULT_SOURCE, data_dir=tmp_path / "node", strict=True)
+    report = import_paris2024(planes, options)
+    assert report.quarantined == []
+    assert _count(planes, UnitResult) == 19195
+    planes.dispose()
 
 
 def test_a_second_import_changes_nothing(imported: tuple[Planes, ImportReport, Path]) -> None:
@@ -189,3 +203,90 @@ def test_rebuilt_codes_agree_with_the_real_odf_schedules(planes: Planes) -> None
     assert sum(c in units for c in competition) == 116
     ceremonies = {u.code for u in real if u.code.startswith("CER")}
     assert ceremonies <= units
+
+
+def _edited_copy(tmp_path: Path, name: str, edit: Callable[[list[str]], list[str]]) -> Path:
+    source = tmp_path / "paris2024"
+    shutil.copytree(DEFAULT_SOURCE, source)
+    path = source / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(edit(lines)), encoding="utf-8")
+    return source
+
+
+def _open_quote(lines: list[str]) -> list[str]:
+    lines[5] = lines[5].replace(",1953618,SOARES Diogo,", ',1953618,"SOARES Diogo,', 1)
+    return lines
+
+
+def test_an_unclosed_quote_is_reported_instead_of_swallowing_the_file(tmp_path: Path) -> None:
+    source = _edited_copy(tmp_path, "results/Artistic Gymnastics.csv", _open_quote)
+    planes = _fresh(tmp_path)
+    with pytest.raises(BadRowError) as raised:
+        import_paris2024(planes, ImportOptions(source, tmp_path / "node", strict=True))
+    assert (raised.value.file, raised.value.line, raised.value.code) == (
+        "results/Artistic Gymnastics.csv",
+        6,
+        "unclosed_quote",
+    )
+    assert "lines 6-" in str(raised.value)
+    report = import_paris2024(planes, ImportOptions(source, tmp_path / "node"))
+    assert [q["code"] for q in report.quarantined] == ["unclosed_quote"]
+    planes.dispose()
+
+
+def _short_row(lines: list[str]) -> list[str]:
+    lines[9] = lines[9].rsplit(",", 3)[0] + "\n"
+    return lines
+
+
+def test_a_row_with_missing_fields_is_quarantined(tmp_path: Path) -> None:
+    source = _edited_copy(tmp_path, "results/Swimming.csv", _short_row)
+    planes = _fresh(tmp_path)
+    report = import_paris2024(planes, ImportOptions(source, tmp_path / "node"))
+    assert [(q["file"], q["line"], q["code"]) for q in report.quarantined] == [
+        ("results/Swimming.csv", 10, "wrong_field_count")
+    ]
+    assert _count(planes, UnitResult) == 19194
+    planes.dispose()
+
+
+def _drop_rank(lines: list[str]) -> list[str]:
+    rows = list(csv.reader(lines))
+    at = rows[0].index("rank")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:at] + r[at + 1 :] for r in rows])
+    return out.getvalue().splitlines(keepends=True)
+
+
+def test_a_missing_required_column_fails_the_whole_import(tmp_path: Path) -> None:
+    source = _edited_copy(tmp_path, "results/Athletics.csv", _drop_rank)
+    planes = _fresh(tmp_path)
+    with pytest.raises(SourceFileError) as raised:
+        import_paris2024(planes, ImportOptions(source, tmp_path / "node"))
+    assert raised.value.code == "missing_column"
+    assert "results/Athletics.csv" in str(raised.value)
+    assert "rank or result_WLT" in str(raised.value)
+    assert _count(planes, UnitResult) == 0
+    planes.dispose()
+
+
+def test_a_missing_source_folder_is_a_clear_error(tmp_path: Path) -> None:
+    planes = _fresh(tmp_path)
+    with pytest.raises(SourceFileError) as raised:
+        import_paris2024(planes, ImportOptions(tmp_path / "nowhere", tmp_path / "node"))
+    assert raised.value.code == "missing_source"
+    planes.dispose()
+
+
+def test_an_import_with_another_pseudonym_key_is_refused(tmp_path: Path) -> None:
+    planes = _fresh(tmp_path)
+    import_paris2024(planes, ImportOptions(DEFAULT_SOURCE, tmp_path / "node"))
+    with planes.sovereign_session() as session:
+        before = set(session.scalars(select(Person.subject_id)))
+    with pytest.raises(PseudonymKeyMismatchError) as raised:
+        import_paris2024(planes, ImportOptions(DEFAULT_SOURCE, tmp_path / "other-node"))
+    assert raised.value.code == "pseudonym_key_mismatch"
+    with planes.sovereign_session() as session:
+        assert set(session.scalars(select(Person.subject_id))) == before
+    planes.dispose()

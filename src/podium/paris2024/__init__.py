@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from podium.paris2024.csvsource import BadRowError, Quarantine
+from podium.paris2024.csvsource import BadRowError, Quarantine, SourceFileError
 from podium.paris2024.importer import ImportOptions, ImportReport, import_paris2024
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "ImportOptions",
     "ImportReport",
     "Quarantine",
+    "SourceFileError",
     "import_paris2024",
 ]
 

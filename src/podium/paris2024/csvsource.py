@@ -18,7 +18,7 @@ from pathlib import Path
 
 from podium.core.errors import InvalidInputError
 
-__all__ = ["BadRowError", "Quarantine", "Row", "read_rows"]
+__all__ = ["BadRowError", "CsvSource", "Quarantine", "Row", "SourceFileError", "read_rows"]
 
 
 class BadRowError(InvalidInputError):
@@ -181,23 +181,95 @@ class Row:
             raise self.fault(column, f"{value!r} is not a date", "bad_date") from None
 
 
-def read_rows(root: Path, name: str) -> Iterator[Row]:
-    """Yield the rows of `root/name` with their line numbers.
+class SourceFileError(InvalidInputError):
+    """A source file that cannot be read row by row: missing, or a required column absent.
+
+    Always fatal, in strict mode or not: importing the other files without it would
+    publish a Games with a hole in it.
 
     Args:
+        file: the file's name relative to the data folder.
+        reason: what is wrong.
+        code: `missing_file`, `missing_column` or `unreadable_csv`.
+    """
+
+    def __init__(self, file: str, reason: str, code: str) -> None:
+        """Create the error; see the class docstring."""
+        super().__init__(f"{file}: {reason}", code=code)
+        self.file, self.reason = file, reason
+
+
+@dataclass(frozen=True, slots=True)
+class CsvSource:
+    """One CSV file of a data folder and what its header must hold.
+
+    Attributes:
         root: the data folder.
         name: the file's path relative to it, e.g. `results/Judo.csv`.
+        required: columns the header must have.
+        one_of: groups of columns of which the header must have at least one each.
+    """
+
+    root: Path
+    name: str
+    required: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+
+def _check_header(source: CsvSource, header: list[str]) -> None:
+    missing = [c for c in source.required if c not in header]
+    missing += [" or ".join(group) for group in source.one_of if not set(group) & set(header)]
+    if missing:
+        raise SourceFileError(
+            source.name, f"header lacks column {', '.join(missing)}", "missing_column"
+        )
+
+
+def _structure_fault(
+    source: CsvSource, first: int, last: int, fields: list[str], width: int
+) -> BadRowError | None:
+    if last > first:
+        reason = f"row runs over lines {first}-{last}: an unclosed quote?"
+        return BadRowError(source.name, first, "", reason, "unclosed_quote")
+    if len(fields) != width:
+        reason = f"row has {len(fields)} fields, the header has {width}"
+        return BadRowError(source.name, first, "", reason, "wrong_field_count")
+    return None
+
+
+def read_rows(source: CsvSource, quarantine: Quarantine) -> Iterator[Row]:
+    """Yield the well-formed rows of a CSV file with their line numbers.
+
+    A row whose field count differs from the header's, or that runs over several lines
+    (none of the real files has a multi-line field, so it is a stray quote swallowing the
+    rows after it), goes to the quarantine instead.
+
+    Args:
+        source: the file and its required columns.
+        quarantine: receives malformed rows (raises them in strict mode).
 
     Raises:
-        BadRowError: when the file is missing (`missing_file`).
-
+        SourceFileError: the file is missing (`missing_file`), lacks a required column
+            (`missing_column`), or the CSV reader gives up (`unreadable_csv`).
+        BadRowError: in strict mode, on the first malformed row.
     """
-    path = root / name
+    path = source.root / source.name
     if not path.is_file():
-        raise BadRowError(name, 0, "", f"file not found in {root}", "missing_file")
+        raise SourceFileError(source.name, f"not found in {source.root}", "missing_file")
     with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        last_line = 1  # the header
-        for values in reader:
-            yield Row(name, last_line + 1, values)
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, [])
+            _check_header(source, header)
             last_line = reader.line_num
+            for fields in reader:
+                first = last_line + 1
+                last_line = reader.line_num
+                fault = _structure_fault(source, first, last_line, fields, len(header))
+                if fault is not None:
+                    quarantine.reject(fault)
+                    continue
+                yield Row(source.name, first, dict(zip(header, fields, strict=True)))
+        except csv.Error as error:
+            reason = f"CSV reader stopped after line {reader.line_num}: {error}"
+            raise SourceFileError(source.name, reason, "unreadable_csv") from None

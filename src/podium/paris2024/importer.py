@@ -8,6 +8,8 @@ report (file, line, column, reason) that is printed and saved.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Callable, Iterator
@@ -17,17 +19,29 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from podium.core.clock import Clock, system_clock
 from podium.core.db import GamesBase, Planes, SovereignBase
+from podium.core.errors import ConfigurationError
 from podium.core.sync import SyncCount, sync_table
-from podium.paris2024.csvsource import BadRowError, Quarantine
+from podium.paris2024.csvsource import BadRowError, Quarantine, SourceFileError
 from podium.paris2024.medals import load_medal_rows
 from podium.paris2024.people import PeopleData, load_nocs, load_people
 from podium.paris2024.preliminary import load_preliminary_slots
 from podium.paris2024.results import load_results
 from podium.paris2024.schedule import load_master_data
+from podium.people import PseudonymKey
 
-__all__ = ["ImportOptions", "ImportReport", "import_paris2024", "pseudonym_key"]
+__all__ = [
+    "ImportOptions",
+    "ImportReport",
+    "PseudonymKeyMismatchError",
+    "import_paris2024",
+    "key_fingerprint",
+    "pseudonym_key",
+]
 
 Step = Callable[[str], None]
 
@@ -84,6 +98,28 @@ def pseudonym_key(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
+class PseudonymKeyMismatchError(ConfigurationError):
+    """The pseudonymisation key is not the one that made the stored subject IDs."""
+
+    code = "pseudonym_key_mismatch"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Return a fingerprint of the pseudonymisation key that reveals nothing of it."""
+    return hmac.new(key, b"podium pseudonym key fingerprint", hashlib.sha256).hexdigest()
+
+
+def _check_key(sovereign: Session, fingerprint: str, data_dir: Path) -> None:
+    stored = set(sovereign.scalars(select(PseudonymKey.fingerprint)))
+    if stored and stored != {fingerprint}:
+        msg = (
+            f"the pseudonymisation key in {data_dir / 'keys'} is not the key that made the"
+            " subject IDs of the sovereign plane: an import now would re-key every data"
+            " subject. Restore that key, or use the data folder that holds it."
+        )
+        raise PseudonymKeyMismatchError(msg)
+
+
 def _fault_dict(fault: BadRowError) -> dict[str, Any]:
     return {
         "file": fault.file,
@@ -98,13 +134,16 @@ def _fault_dict(fault: BadRowError) -> dict[str, Any]:
 class _Collected:
     games: dict[str, list[dict[str, Any]]]
     sovereign: dict[str, list[dict[str, Any]]]
+    fingerprint: str
 
 
 def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Collected:
     root = options.source
+    if not root.is_dir():
+        raise SourceFileError(str(root), "no such folder of Paris 2024 files", "missing_source")
     people = PeopleData()
     step("NOCs")
-    load_nocs(root, people)
+    load_nocs(root, people, quarantine)
     step("results")
     results = load_results(root, quarantine, set(people.nocs))
     step("schedule")
@@ -131,7 +170,12 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
         "unit_result": list(results.results.values()),
         "medal": medals,
     }
-    return _Collected(games=games, sovereign={"person": list(people.persons.values())})
+    fingerprint = key_fingerprint(pseudonym_key(options.data_dir))
+    sovereign = {
+        "pseudonym_key": [{"fingerprint": fingerprint}],
+        "person": list(people.persons.values()),
+    }
+    return _Collected(games=games, sovereign=sovereign, fingerprint=fingerprint)
 
 
 @contextmanager
@@ -158,6 +202,9 @@ def import_paris2024(
 
     Raises:
         BadRowError: in strict mode, on the first bad row; nothing is written then.
+        SourceFileError: a file or folder is missing, or a file lacks a column.
+        PseudonymKeyMismatchError: the key store holds another key than the one that made
+            the stored subject IDs; nothing is written then.
 
     """
     started: datetime = clock()
@@ -167,6 +214,7 @@ def import_paris2024(
     report = ImportReport(started_at=started.isoformat(), source=str(options.source))
     tick("writing")
     with _both_planes(planes) as (games, sovereign):
+        _check_key(sovereign, collected.fingerprint, options.data_dir)
         for name, rows in collected.games.items():
             report.tables.append(sync_table(games, GamesBase.metadata.tables[name], rows))
         games.flush()

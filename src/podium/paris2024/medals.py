@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from podium.paris2024.csvsource import Quarantine, read_rows
+from podium.paris2024.csvsource import CsvSource, Quarantine, read_rows
 from podium.paris2024.medal_sources import MedalSourceError, award_from_medals_row
 from podium.results.medals import Competition
 
 __all__ = ["MEDAL_FILES", "load_medal_rows"]
+
+_MEDAL_COLUMNS = ("medal_type", "medal_date", "name", "discipline", "event", "code", "country_code")
 
 MEDAL_FILES = (("medals.csv", Competition.OG2024), ("paralympics/medals.csv", Competition.PG2024))
 """Each medal file and the Games it belongs to."""
@@ -33,7 +35,7 @@ def load_medal_rows(root: Path, quarantine: Quarantine) -> list[dict[str, Any]]:
     """
     rows: dict[str, dict[str, Any]] = {}
     for name, competition in MEDAL_FILES:
-        for row in read_rows(root, name):
+        for row in read_rows(CsvSource(root, name, _MEDAL_COLUMNS), quarantine):
             try:
                 award = award_from_medals_row(row.values, competition)
             except (MedalSourceError, KeyError, ValueError) as error:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
 
 __all__ = ["PeopleData", "load_nocs", "load_people", "subject_id"]
 
@@ -47,13 +47,20 @@ class PeopleData:
     members: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
-def load_nocs(root: Path, data: PeopleData) -> None:
-    """Read the NOCs (current, historical and special delegations such as AIN and EOR)."""
+def load_nocs(root: Path, data: PeopleData, quarantine: Quarantine) -> None:
+    """Read the NOCs (current, historical and special delegations such as AIN and EOR).
+
+    Raises:
+        SourceFileError: a file is missing or lacks a column.
+        BadRowError: in strict mode, on the first malformed row.
+    """
+    countries = CsvSource(root, "olympics-in-numbers/countries.csv", ("country_id", "continent"))
     continents = {
         row.required("country_id"): row.text("continent") or None
-        for row in read_rows(root, "olympics-in-numbers/countries.csv")
+        for row in read_rows(countries, quarantine)
     }
-    for row in read_rows(root, "nocs.csv"):
+    nocs = CsvSource(root, "nocs.csv", ("code", "country", "country_long", "note"))
+    for row in read_rows(nocs, quarantine):
         code = row.required("code")
         note = row.text("note")
         kind = (
@@ -164,10 +171,23 @@ def _official(row: Row) -> _Person:
 
 
 _SOURCES = (
-    ("olympics-in-numbers/athletes.csv", _athlete),
-    ("coaches.csv", _coach),
-    ("technical_officials.csv", _official),
+    (
+        "olympics-in-numbers/athletes.csv",
+        ("athlete_id", "name", "tvName", "dob", "gender", "role", "country_id", "eventList"),
+        _athlete,
+    ),
+    (
+        "coaches.csv",
+        ("code", "name", "gender", "function", "country_code", "disciplines", "events"),
+        _coach,
+    ),
+    (
+        "technical_officials.csv",
+        ("code", "name", "gender", "function", "organisation_code", "disciplines"),
+        _official,
+    ),
 )
+_TEAM_COLUMNS = ("code", "current", "team", "team_gender", "country_code", "disciplines_code")
 
 
 def load_people(root: Path, data: PeopleData, quarantine: Quarantine, key: bytes) -> None:
@@ -183,13 +203,14 @@ def load_people(root: Path, data: PeopleData, quarantine: Quarantine, key: bytes
         BadRowError: in strict mode, on the first bad row.
 
     """
-    for name, parse in _SOURCES:
-        for row in read_rows(root, name):
+    for name, columns, parse in _SOURCES:
+        for row in read_rows(CsvSource(root, name, columns), quarantine):
             try:
                 _add(data, key, parse(row), row)
             except BadRowError as fault:
                 quarantine.reject(fault)
-    for row in read_rows(root, "teams.csv"):
+    teams = CsvSource(root, "teams.csv", (*_TEAM_COLUMNS, "events", "athletes_codes"))
+    for row in read_rows(teams, quarantine):
         try:
             _team(data, row)
         except BadRowError as fault:

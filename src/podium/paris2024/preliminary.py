@@ -14,9 +14,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
 
 __all__ = ["load_preliminary_slots"]
+
+_COLUMNS = (
+    "date_start_utc",
+    "date_end_utc",
+    "estimated",
+    "estimated_start",
+    "medal",
+    "venue_code",
+    "venue_code_other",
+    "description",
+    "sport_code",
+)
 
 
 def _slot(row: Row, units: dict[tuple[str, str | None, datetime], str]) -> dict[str, Any]:
@@ -61,7 +73,8 @@ def load_preliminary_slots(
         )
     seen: dict[str, int] = defaultdict(int)
     slots = []
-    for row in read_rows(root, "schedules_preliminary.csv"):
+    source = CsvSource(root, "schedules_preliminary.csv", _COLUMNS)
+    for row in read_rows(source, quarantine):
         try:
             slot = _slot(row, by_instant)
         except BadRowError as fault:

@@ -8,15 +8,33 @@ RSC `ATHMDECATH------------------------` with a notice.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from podium.odf import InvalidRscError, Rsc
-from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
 from podium.paris2024.schedule import ResultUnit
 
 __all__ = ["ResultsData", "load_results"]
+
+_COLUMNS = (
+    "date",
+    "stage_code",
+    "event_name",
+    "stage",
+    "discipline_code",
+    "participant_code",
+    "participant_name",
+    "participant_type",
+    "participant_country_code",
+    "result",
+)
+"""Columns every result file has; each also has `rank`, `result_WLT` or both."""
+
+_UNRANKED = frozenset({"Rhythmic Gymnastics"})
+"""Result files published with scores only: neither `rank` nor `result_WLT`."""
 
 
 @dataclass
@@ -25,6 +43,7 @@ class ResultsData:
 
     results: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     units: dict[str, ResultUnit] = field(default_factory=dict)
+    per_unit: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def _stage_code(row: Row, quarantine: Quarantine) -> Rsc:
@@ -83,7 +102,9 @@ def load_results(root: Path, quarantine: Quarantine, nocs: set[str]) -> ResultsD
     """
     data = ResultsData()
     for path in sorted((root / "results").glob("*.csv")):
-        for row in read_rows(root, f"results/{path.name}"):
+        one_of = () if path.stem in _UNRANKED else (("rank", "result_WLT"),)
+        source = CsvSource(root, f"results/{path.name}", _COLUMNS, one_of)
+        for row in read_rows(source, quarantine):
             try:
                 _one(row, data, quarantine, nocs)
             except BadRowError as fault:
@@ -99,7 +120,9 @@ def _one(row: Row, data: ResultsData, quarantine: Quarantine, nocs: set[str]) ->
     key = (rsc, result["competitor_code"])
     if key in data.results:
         raise row.fault("participant_code", f"second result of {key[1]} in {rsc}", "duplicate")
-    result["sort_order"] = len(data.results)
+    # Position within the unit, so that one bad row elsewhere does not renumber others.
+    result["sort_order"] = data.per_unit[rsc]
+    data.per_unit[rsc] += 1
     data.results[key] = result
     if rsc not in data.units:
         start = row.timestamp("date")

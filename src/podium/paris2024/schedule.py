@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.odf import Rsc
-from podium.paris2024.csvsource import BadRowError, Quarantine, Row, read_rows
+from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
 
 __all__ = ["PARIS", "MasterData", "ResultUnit", "load_master_data"]
 
@@ -64,12 +64,20 @@ class MasterData:
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _event_codes(root: Path, data: MasterData) -> dict[tuple[str, str], str]:
-    for row in read_rows(root, "olympics-in-numbers/disciplines.csv"):
+def _event_codes(
+    root: Path, data: MasterData, quarantine: Quarantine
+) -> dict[tuple[str, str], str]:
+    disciplines = CsvSource(
+        root, "olympics-in-numbers/disciplines.csv", ("discipline_id", "discipline_name")
+    )
+    for row in read_rows(disciplines, quarantine):
         code = row.required("discipline_id")
         data.disciplines[code] = {"code": code, "name": row.required("discipline_name")}
     lookup: dict[tuple[str, str], str] = {}
-    for row in read_rows(root, "olympics-in-numbers/events.csv"):
+    events = CsvSource(
+        root, "olympics-in-numbers/events.csv", ("event_id", "event_name", "discipline_id")
+    )
+    for row in read_rows(events, quarantine):
         code, discipline = row.required("event_id"), row.required("discipline_id")
         rsc = Rsc.build(discipline, code[3], code[4:])
         data.events[rsc] = {
@@ -84,6 +92,26 @@ def _event_codes(root: Path, data: MasterData) -> dict[tuple[str, str], str]:
     return lookup
 
 
+_SCHEDULE_COLUMNS = (
+    "start_date",
+    "end_date",
+    "day",
+    "status",
+    "discipline",
+    "discipline_code",
+    "event",
+    "event_medal",
+    "phase",
+    "gender",
+    "event_type",
+    "venue",
+    "venue_code",
+    "location_description",
+    "location_code",
+    "url",
+)
+
+
 def _tokens(name: str) -> set[str]:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     plain = plain.replace("ctr", "centre").replace(" st ", " stadium ")
@@ -96,7 +124,8 @@ def _enrich_venues(root: Path, data: MasterData, quarantine: Quarantine) -> None
     Names differ between the files (`Champ-de-Mars Arena` / `Champ de Mars Arena`,
     `La Concorde 1` / `La Concorde`), so rows are matched on their name tokens.
     """
-    rows = list(read_rows(root, "venues.csv"))
+    columns = ("venue", "date_start", "date_end", "url")
+    rows = list(read_rows(CsvSource(root, "venues.csv", columns), quarantine))
     used: set[int] = set()
     for venue in data.venues.values():
         wanted = _tokens(venue["name"])
@@ -180,7 +209,12 @@ def _schedule_row(state: _ScheduleState, row: Row) -> None:
         if row.text("status") == "CANCELLED":
             state.cancelled.append(row)
             return
-        raise row.fault("url", "no result URL, so no unit code (a training slot?)", "no_unit_code")
+        if "training" in row.text("phase").lower():
+            # Official training is scheduled but is no competition unit: it has no RSC.
+            reason = "training slot, not a competition unit: not imported"
+            state.quarantine.notice(row.fault("phase", reason, "training_skipped"))
+            return
+        raise row.fault("url", "no result URL, so no unit code", "no_unit_code")
     tail = _tail(url)
     if len(tail) != 12:
         raise row.fault("url", f"URL tail {tail!r} is not a 12-character phase+unit", "bad_url")
@@ -287,8 +321,9 @@ def load_master_data(
 
     """
     data = MasterData()
-    state = _ScheduleState(root, data, quarantine, _event_codes(root, data), results_units)
-    for row in read_rows(root, "schedules.csv"):
+    events = _event_codes(root, data, quarantine)
+    state = _ScheduleState(root, data, quarantine, events, results_units)
+    for row in read_rows(CsvSource(root, "schedules.csv", _SCHEDULE_COLUMNS), quarantine):
         try:
             _schedule_row(state, row)
         except BadRowError as fault:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped
 from podium.core.categories import DataCategory, column
 from podium.core.db import GamesBase, SovereignBase
 
-__all__ = ["Participant", "Person", "Team", "TeamMember"]
+__all__ = ["Participant", "Person", "PseudonymKey", "Team", "TeamMember"]
 
 _C = DataCategory.COMPETITION
 _PUB = DataCategory.PUBLISHED_IDENTITY
@@ -97,3 +97,15 @@ class Person(SovereignBase):
     birth_date: Mapped[date | None] = column(DataCategory.BIRTH_DATE, Date)
     organisation: Mapped[str | None] = column(DataCategory.IDENTITY, String(8))
     function: Mapped[str | None] = column(DataCategory.IDENTITY, String(60))
+
+
+class PseudonymKey(SovereignBase):
+    """The fingerprint of the key that made the sovereign plane's subject IDs.
+
+    An import with another key would re-key every data subject silently; the importer
+    compares fingerprints first and refuses.
+    """
+
+    __tablename__ = "pseudonym_key"
+
+    fingerprint: Mapped[str] = column(DataCategory.SYSTEM, String(64), primary_key=True)

@@ -2,7 +2,8 @@
 
 English is the source language of the templates; French comes from
 `locales/fr/LC_MESSAGES/messages.po`, read with Babel and compiled in memory at import.
-Times are shown in Paris local time (the Games' time zone), 24-hour.
+Times are shown in Paris local time (the Games' time zone), 24-hour. Every date goes
+through `Language.format_day`, which writes the French ordinal of a month's first day ("1er").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, tokenize_pattern, untokenize_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -27,6 +28,7 @@ __all__ = [
     "LANGS",
     "Lang",
     "Language",
+    "first_day_pattern",
     "language",
     "other_lang",
 ]
@@ -42,6 +44,26 @@ GAMES_ZONE = ZoneInfo("Europe/Paris")
 
 _LOCALES: dict[Lang, str] = {"en": "en_GB", "fr": "fr_FR"}
 _NAMES: dict[Lang, str] = {"en": "English", "fr": "Français"}
+_FIRST_DAY_SUFFIX: dict[Lang, str] = {"fr": "er"}
+"""What follows the day number on the first of a month: French writes "1er août" (the
+ordinal "premier"), and only for the first; other days are cardinal (Imprimerie nationale,
+*Lexique des règles typographiques*, "Dates"). Babel's patterns have no such field."""
+
+
+def first_day_pattern(pattern: str, suffix: str) -> str:
+    """Return a Babel date pattern whose day-of-month field is followed by `suffix`.
+
+    Args:
+        pattern: a CLDR date pattern, as in "EEEE d MMMM y".
+        suffix: literal text to write after the day number, as in "er".
+
+    """
+    tokens: list[tuple[str, str | tuple[str, int]]] = []
+    for kind, value in tokenize_pattern(pattern):
+        tokens.append((kind, value))
+        if kind == "field" and isinstance(value, tuple) and value[0] == "d":
+            tokens.append(("chars", suffix))
+    return str(untokenize_pattern(tokens))
 
 
 @dataclass(frozen=True)
@@ -61,13 +83,26 @@ class Language:
     name: str
     translations: NullTranslations
 
+    def format_day(self, day: date, pattern: str) -> str:
+        """Format a day with a CLDR pattern, the first of a month as the language writes it.
+
+        Args:
+            day: the day.
+            pattern: a CLDR date pattern ("EEE d MMM").
+
+        """
+        suffix = _FIRST_DAY_SUFFIX.get(self.code)
+        if suffix and day.day == 1:
+            pattern = first_day_pattern(pattern, suffix)
+        return format_date(day, pattern, locale=self.locale)
+
     def long_date(self, day: date) -> str:
-        """Format a day in full, as in "samedi 27 juillet 2024"."""
-        return format_date(day, "full", locale=self.locale)
+        """Format a day in full, as in "samedi 27 juillet 2024" or "jeudi 1er août 2024"."""
+        return self.format_day(day, self.locale.date_formats["full"].pattern)
 
     def short_date(self, day: date) -> str:
-        """Format a day briefly, as in "sam. 27 juil."."""
-        return format_date(day, "EEE d MMM", locale=self.locale)
+        """Format a day briefly, as in "sam. 27 juil." or "jeu. 1er août"."""
+        return self.format_day(day, "EEE d MMM")
 
     def local_time(self, moment: datetime | None) -> str:
         """Format an aware moment as a 24-hour Paris local time ("21:05"); "" for None."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from podium.core.db import Planes
+from podium.games import queries as games
+from podium.paris2024 import ImportReport
 from podium.results import medallists
 from tests.foundation.medal_checks import assert_official_tables
 
@@ -22,3 +26,16 @@ def test_the_indonesian_bronze_with_medal_code_zero_counts(planes: Planes) -> No
     with planes.games_session() as session:
         ina = medallists(session, "OG2024", noc="INA")
     assert sorted(m.medal for m in ina) == ["BRONZE", "GOLD", "GOLD"]
+
+
+def test_paralympic_delegations_missing_from_nocs_csv_are_added(
+    imported: tuple[Planes, ImportReport, Path],
+) -> None:
+    planes, report, _ = imported
+    with planes.games_session() as session:
+        npa = games.noc(session, "NPA")
+        rpt = games.noc(session, "RPT")
+    assert (npa.long_name, npa.kind) == ("Neutral Paralympic Athletes", "special")
+    assert rpt.long_name == "Refugee Paralympic Team"
+    added = [n for n in report.notices if n["code"] == "delegation_added"]
+    assert [n["file"] for n in added] == ["paralympics/medals.csv"] * 2

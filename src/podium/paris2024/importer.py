@@ -153,7 +153,7 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
     step("people")
     load_people(root, people, quarantine, pseudonym_key(options.data_dir))
     step("medals")
-    medals = load_medal_rows(root, quarantine)
+    medals = load_medal_rows(root, quarantine, people.nocs)
     games = {
         "discipline": list(master.disciplines.values()),
         "noc": list(people.nocs.values()),

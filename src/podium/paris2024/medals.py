@@ -10,24 +10,54 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from podium.paris2024.csvsource import CsvSource, Quarantine, read_rows
+from podium.paris2024.csvsource import CsvSource, Quarantine, Row, read_rows
 from podium.paris2024.medal_sources import MedalSourceError, award_from_medals_row
 from podium.results.medals import Competition
 
 __all__ = ["MEDAL_FILES", "load_medal_rows"]
 
-_MEDAL_COLUMNS = ("medal_type", "medal_date", "name", "discipline", "event", "code", "country_code")
+_MEDAL_COLUMNS = (
+    "medal_type",
+    "medal_date",
+    "name",
+    "discipline",
+    "event",
+    "code",
+    "country_code",
+    "country",
+    "country_long",
+)
 
 MEDAL_FILES = (("medals.csv", Competition.OG2024), ("paralympics/medals.csv", Competition.PG2024))
 """Each medal file and the Games it belongs to."""
 
 
-def load_medal_rows(root: Path, quarantine: Quarantine) -> list[dict[str, Any]]:
+def _delegation(row: Row, nocs: dict[str, dict[str, Any]], quarantine: Quarantine) -> None:
+    """Add a delegation that `nocs.csv` lacks (the Paralympic NPA, RPT) from the medal row."""
+    code = row.required("country_code")
+    if code in nocs:
+        return
+    name = row.text("country") or code
+    nocs[code] = {
+        "code": code,
+        "name": name,
+        "long_name": row.text("country_long") or name,
+        "kind": "special",
+        "continent": None,
+    }
+    reason = f"delegation {code} ({nocs[code]['long_name']}) is not in nocs.csv: added"
+    quarantine.notice(row.fault("country_code", reason, "delegation_added"))
+
+
+def load_medal_rows(
+    root: Path, quarantine: Quarantine, nocs: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Read every medal of both Games as `medal` table rows.
 
     Args:
         root: the Paris 2024 data folder.
         quarantine: collects bad rows (or raises in strict mode).
+        nocs: the NOC rows by code; delegations met only in the medal files are added.
 
     Raises:
         BadRowError: in strict mode, on the first bad row.
@@ -45,6 +75,7 @@ def load_medal_rows(root: Path, quarantine: Quarantine) -> list[dict[str, Any]]:
             if key in rows:
                 quarantine.reject(row.fault("code", f"medal {key} listed twice", "duplicate"))
                 continue
+            _delegation(row, nocs, quarantine)
             rows[key] = {
                 "key": key,
                 "competition": str(award.competition),

@@ -1,7 +1,8 @@
 """The public pages: schedule, results and medals in English and French, server-rendered.
 
 Every page lives under its language (`/en/...`, `/fr/...`) and offers the other language's
-version of itself; `/` redirects to `/en/`. Missing objects render a 404 page.
+version of itself; `/` redirects to `/en/`. Missing objects render a 404 page, and
+`install_error_pages` gives any other address a person may type (`/de/`) the same page.
 """
 
 from __future__ import annotations
@@ -9,19 +10,22 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from podium.web import medal_pages, schedule_pages
+from podium.web import medal_pages, schedule_pages, unit_pages
+from podium.web.error_pages import install_error_pages
 from podium.web.i18n import LANGS
 from podium.web.rendering import LANG_PATH, not_found
 
-__all__ = ["router"]
+__all__ = ["install_error_pages", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(schedule_pages.router)
+router.include_router(unit_pages.router)
 router.include_router(medal_pages.router)
 
-_ASSETS = {"podium.css": "text/css; charset=utf-8"}
+_ASSETS = {"podium.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"}
+_ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 @router.get("/")
@@ -39,6 +43,18 @@ def asset(name: str) -> Response:
     content = (resources.files("podium.web") / "static" / name).read_bytes()
     headers = {"Cache-Control": "public, max-age=3600"}
     return Response(content, media_type=media_type, headers=headers)
+
+
+@router.get("/robots.txt")
+def robots() -> PlainTextResponse:
+    """Let every crawler read every page: the pages hold only what the Games publish."""
+    return PlainTextResponse(_ROBOTS, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Answer the browsers' blind request for an icon: the pages link `icon.svg` instead."""
+    return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get(f"/{LANG_PATH}/{{rest:path}}")

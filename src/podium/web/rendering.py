@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.convertors import Convertor, register_url_convertor
@@ -19,7 +19,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from podium.core.errors import NotFoundError
 from podium.web.i18n import LANGS, Lang, language, other_lang
 
-__all__ = ["LANG_PATH", "PageRoute", "lang_of", "not_found", "render"]
+__all__ = ["LANG_PATH", "PageRoute", "exact_or_upper", "lang_of", "moved_to", "not_found", "render"]
 
 LANG_PATH = "{lang:podium_lang}"
 """The first path segment of every page: a language code, and nothing else matches."""
@@ -66,8 +66,14 @@ def lang_of(request: Request) -> Lang:
 
 
 def _switch_url(request: Request, code: Lang) -> str:
-    """Return the same page's URL in another language, query string kept."""
+    """Return the same page's URL in another language, query string kept.
+
+    Outside the languages (`/de/`, `/favicon.ico`) there is no same page: the other
+    language's home page is offered instead.
+    """
     parts = request.url.path.split("/", 2)
+    if len(parts) < 2 or parts[1] not in LANGS:
+        return f"/{code}/"
     rest = parts[2] if len(parts) > 2 else ""
     query = f"?{request.url.query}" if request.url.query else ""
     return f"/{code}/{rest}{query}"
@@ -98,6 +104,41 @@ def render(
 def not_found(request: Request) -> HTMLResponse:
     """Render the 404 page in the request's language."""
     return render(request, "not_found.html", {}, status_code=404)
+
+
+T = TypeVar("T")
+
+
+def exact_or_upper(lookup: Callable[[str], T], code: str) -> tuple[T, bool]:
+    """Find an object by its ODF code as typed, else by the code in upper case.
+
+    ODF codes (NOC codes, event codes, RSCs) are upper case, so the upper-case form of a
+    code typed in lower or mixed case names one object at most: it is unambiguous.
+
+    Args:
+        lookup: a query returning the object of a code, raising `NotFoundError` if none.
+        code: the code as it appears in the address.
+
+    Returns:
+        The object, and True when it was found only under the upper-case code (the page
+        should then redirect to its canonical address).
+
+    Raises:
+        NotFoundError: from `lookup`, when neither form names an object.
+
+    """
+    try:
+        return lookup(code), False
+    except NotFoundError:
+        if code == code.upper():
+            raise
+    return lookup(code.upper()), True
+
+
+def moved_to(request: Request, path: str) -> RedirectResponse:
+    """Redirect permanently (308) to the canonical address of a page, query string kept."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{path}{query}", status_code=308)
 
 
 class PageRoute(APIRoute):

@@ -1,7 +1,15 @@
-"""Pages of the schedule: home, the schedule day by day, a unit and an event."""
+"""Pages of the schedule: home and the schedule day by day.
+
+The schedule of every day at once, unfiltered, would list every unit of the Games (well
+over a megabyte of HTML); it shows one line per day instead, each with its number of
+units and a link to that day. A discipline or venue filter gives the full listing.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from urllib.parse import urlencode
@@ -12,16 +20,39 @@ from fastapi.responses import HTMLResponse
 from podium.core.errors import NotFoundError
 from podium.games import queries
 from podium.games.schemas import UnitPublic
-from podium.results import medallists, unit_results
 from podium.web.deps import GamesSession
 from podium.web.rendering import LANG_PATH, PageRoute, lang_of, render
 
-__all__ = ["ALL_DAYS", "router"]
+__all__ = ["ALL_DAYS", "DaySummary", "chosen_day", "day_summaries", "router"]
 
 ALL_DAYS = "all"
 """The `day` filter value that shows every competition day."""
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """One competition day of the all-days schedule: its units and its medal units."""
+
+    day: date
+    units: int
+    medal_units: int
+
+
+def day_summaries(units: Iterable[UnitPublic]) -> list[DaySummary]:
+    """Count the units and the medal units of each day, in day order.
+
+    Args:
+        units: units of the schedule, in any order.
+
+    """
+    per_day: Counter[date] = Counter()
+    medal_units: Counter[date] = Counter()
+    for u in units:
+        per_day[u.day] += 1
+        medal_units[u.day] += u.medal > 0
+    return [DaySummary(day, per_day[day], medal_units[day]) for day in sorted(per_day)]
 
 
 @router.get(f"/{LANG_PATH}/")
@@ -74,9 +105,14 @@ def schedule(
     """Render the schedule of one day (or all), filtered by discipline and venue."""
     days = queries.competition_days(session)
     shown = chosen_day(day, days)
-    where = queries.ScheduleFilter(day=shown, discipline=discipline or None, venue=venue or None)
+    where = queries.ScheduleFilter(
+        day=shown,
+        discipline=discipline.upper() if discipline else None,
+        venue=venue.upper() if venue else None,
+    )
     units = queries.schedule(session, where)
-    groups = [(d, list(us)) for d, us in groupby(units, key=lambda u: u.day)]
+    summary = shown is None and not where.discipline and not where.venue
+    groups = [] if summary else [(d, list(us)) for d, us in groupby(units, key=lambda u: u.day)]
     previous, following = _neighbours(shown, days)
     kept = {k: v for k, v in (("discipline", where.discipline), ("venue", where.venue)) if v}
     lang = lang_of(request)
@@ -93,6 +129,7 @@ def schedule(
         "following": following,
         "day_url": day_url,
         "groups": groups,
+        "summaries": day_summaries(units) if summary else [],
         "discipline": where.discipline,
         "venue": where.venue,
         "disciplines": [(d.code, d.name) for d in all_disciplines],
@@ -100,42 +137,3 @@ def schedule(
         "venues": [(v.code, v.name) for v in queries.venues(session)],
     }
     return render(request, "schedule.html", context)
-
-
-def _discipline_name(session: GamesSession, code: str) -> str:
-    names = {d.code: d.name for d in queries.disciplines(session)}
-    return names.get(code, code)
-
-
-@router.get(f"/{LANG_PATH}/units/{{rsc}}")
-def unit(request: Request, session: GamesSession, rsc: str) -> HTMLResponse:
-    """Render a unit with its results; the 404 page for an unknown RSC."""
-    found: UnitPublic = queries.unit(session, rsc)
-    context = {
-        "nav": "schedule",
-        "unit": found,
-        "event": queries.event(session, found.event_rsc) if found.event_rsc else None,
-        "discipline_name": _discipline_name(session, found.discipline_code),
-        "results": unit_results(session, found.rsc),
-    }
-    return render(request, "unit.html", context)
-
-
-@router.get(f"/{LANG_PATH}/events/{{code}}")
-def event(request: Request, session: GamesSession, code: str) -> HTMLResponse:
-    """Render an event with its medallists and units; the 404 page for an unknown code."""
-    found = queries.event(session, code)
-    discipline_name = _discipline_name(session, found.discipline_code)
-    medals = [
-        m
-        for m in medallists(session, "OG2024", discipline=discipline_name)
-        if m.event_name == found.name
-    ]
-    context = {
-        "nav": "schedule",
-        "event": found,
-        "discipline_name": discipline_name,
-        "medals": medals,
-        "units": queries.units_of_event(session, found.rsc),
-    }
-    return render(request, "event.html", context)

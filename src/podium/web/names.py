@@ -1,0 +1,102 @@
+"""Names as the pages print them: people as `FAMILY Given`, NOCs by a name that is not a code.
+
+Results print a person as `FAMILY Given` (the ODF printed name); the medal files give
+`Given FAMILY` (the television name). The pages use the printed form everywhere: the
+participant's printed name when the games plane knows the person, else the medal file's
+name turned round by `printed_form`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from podium.games import queries
+from podium.games.schemas import NocPublic
+from podium.people import Participant
+from podium.results import MedallistPublic
+
+__all__ = ["noc_label", "noc_names", "printed_form", "printed_medallists"]
+
+_PARTICLES = frozenset(
+    {"al", "ben", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos"}
+    | {"du", "el", "la", "le", "mac", "mc", "st", "ten", "ter", "van", "von"}
+)
+"""Lower-case or capitalised words that belong to the family name before it (`dos SANTOS`,
+`van GASS`, `Mc SHARRY`): they move with it."""
+
+
+def _is_family_word(word: str) -> bool:
+    # A family name is written in capitals ("LYLES", "McLAUGHLIN-LEVRONE"); one capital
+    # letter alone ("B", "J.") is an initial, not a family name.
+    letters = [c for c in word if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    return capitals >= 2 and capitals * 2 > len(letters)
+
+
+def printed_form(name: str) -> str:
+    """Turn a `Given FAMILY` name into the printed `FAMILY Given`; leave other names as they are.
+
+    A name that already starts with its family name ("HE Bing Jiao", "FUJINAMI Akari"), a
+    single word, or a name with no capitalised family name (a team, "BOTIN/TRITTEL") is kept.
+
+    Args:
+        name: a person's name as the medal files give it, as in "Gabriel dos SANTOS".
+
+    Returns:
+        The printed form, as in "dos SANTOS Gabriel".
+
+    """
+    words = name.split()
+    if len(words) < 2 or _is_family_word(words[0]):
+        return name
+    start = next((i for i, word in enumerate(words) if _is_family_word(word)), None)
+    if start is None:
+        return name
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:] + words[:start])
+
+
+def printed_medallists(
+    session: Session, rows: Iterable[MedallistPublic]
+) -> list[MedallistPublic]:
+    """Return medallists with each person's name in the printed form, teams unchanged.
+
+    Args:
+        session: a games-plane session.
+        rows: medallists as `podium.results.medallists` returns them.
+
+    """
+    rows = list(rows)
+    people = {r.competitor_code for r in rows if r.competitor_code and r.competitor_code.isdigit()}
+    printed: dict[str, str] = {}
+    if people:
+        query = select(Participant.code, Participant.printed_name).where(
+            Participant.code.in_(people)
+        )
+        printed = {code: name for code, name in session.execute(query)}
+    return [
+        row.model_copy(
+            update={"competitor_name": printed.get(code, printed_form(row.competitor_name))}
+        )
+        if (code := row.competitor_code) in people
+        else row
+        for row in rows
+    ]
+
+
+def noc_label(noc: NocPublic) -> str:
+    """Return the name to show for an NOC: its long name when its name is only its code.
+
+    Some delegations are named by their code alone ("EOR"); their long name says who they
+    are ("Refugee Olympic Team").
+    """
+    return noc.long_name if noc.name == noc.code and noc.long_name else noc.name
+
+
+def noc_names(session: Session) -> dict[str, str]:
+    """Return the name to show for every NOC, by code."""
+    return {n.code: noc_label(n) for n in queries.nocs(session)}

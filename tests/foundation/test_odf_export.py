@@ -44,7 +44,7 @@ def test_result_message_carries_the_real_results(planes: Planes) -> None:
         )
     parsed = parse_message(message.content)
     assert parsed.header.document_type == "DT_RESULT"
-    assert parsed.header.logical_date.isoformat() == "2024-08-12"
+    assert parsed.header.logical_date.isoformat() == "2024-07-28"  # dated when the heat ended
     first = parsed.payload.lines[0]  # type: ignore[union-attr]
     assert (first.rank, first.result, first.competitor.code) == ("1", "55.78", "1901276")
 
@@ -117,3 +117,31 @@ def test_index_lists_exactly_the_messages_built(planes: Planes) -> None:
             assert one is not None
             assert one.content == built[key]
         assert build_message(session, feed_context(_fixed), "DT_RESULT", "nope") is None
+
+
+def test_a_result_after_midnight_belongs_to_the_previous_logical_day(planes: Planes) -> None:
+    """Teahupo'o's surfing final ended at 02:51 Paris time on 6 August: before the 03:00
+    cut-off, so its LogicalDate is 5 August (ODF Foundation Principles, LogicalDate)."""
+    from podium.diffusion import build_message  # noqa: PLC0415
+
+    final = "SRFMSHORTBRD----------FNL-000100--"
+    with planes.games_session() as session:
+        message = build_message(session, feed_context(), "DT_RESULT", final)
+    assert message is not None
+    header = parse_message(message.content).header
+    assert header.date.isoformat() == "2024-08-06"
+    assert header.logical_date.isoformat() == "2024-08-05"
+
+
+def test_exporting_twice_gives_the_same_files(planes: Planes) -> None:
+    from podium.odf import message_filename  # noqa: PLC0415
+
+    def names() -> set[str]:
+        with planes.games_session() as session:
+            return {
+                message_filename(parse_message(m.content).header, m.content)
+                for m in iter_messages(session, feed_context())
+                if m.document_type in {"DT_SCHEDULE", "DT_MEDALS", "DT_MEDALLISTS"}
+            }
+
+    assert names() == names()

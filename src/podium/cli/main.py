@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +14,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from podium.core.db import Planes, open_planes
+from podium.cli.common import console, has_games_data, open_node, require_games_data
+from podium.cli.odf import odf_app
 from podium.core.errors import PodiumError
 from podium.core.settings import Settings
-from podium.migrations import upgrade_all
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
+from podium.results import Competition
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Podium: the Games' management, results and diffusion platform.")
+app = typer.Typer(
+    help="Podium: the Games' management, results and diffusion platform.",
+    pretty_exceptions_enable=False,
+)
 import_app = typer.Typer(help="Import data sets.")
 app.add_typer(import_app, name="import")
-console = Console(stderr=True)
+app.add_typer(odf_app, name="odf")
 
 _IMPORT_STAGES = (
     "NOCs",
@@ -36,6 +42,13 @@ _IMPORT_STAGES = (
 )
 
 
+class OutputFormat(enum.StrEnum):
+    """How `podium medals` prints the table."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -46,13 +59,6 @@ def main(
     """Set up the node's settings from the environment and the options."""
     settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
     ctx.obj = settings
-
-
-def _planes(ctx: typer.Context) -> Planes:
-    settings: Settings = ctx.obj
-    planes = open_planes(settings)
-    upgrade_all(planes.games, planes.sovereign)
-    return planes
 
 
 @import_app.command("paris2024")
@@ -68,10 +74,12 @@ def import_paris2024_command(
 ) -> None:
     """Import the real Paris 2024 Games (schedule, results, people, medals)."""
     settings: Settings = ctx.obj
-    options = ImportOptions(
-        source=source or DEFAULT_SOURCE, data_dir=settings.data_dir, strict=strict
-    )
-    planes = _planes(ctx)
+    folder = source or DEFAULT_SOURCE
+    if not folder.is_dir():
+        console.print(escape(f"import failed: {folder} is not a folder of Paris 2024 files"))
+        raise typer.Exit(code=1)
+    options = ImportOptions(source=folder, data_dir=settings.data_dir, strict=strict)
+    planes = open_node(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console) as progress:
@@ -83,7 +91,7 @@ def import_paris2024_command(
             report = import_paris2024(planes, options, step)
             progress.update(task, completed=len(_IMPORT_STAGES))
     except PodiumError as error:
-        console.print(f"[red]import failed, nothing written:[/red] {error}")
+        console.print(escape(f"import failed, nothing written: {error}"), soft_wrap=True)
         raise typer.Exit(code=1) from None
     finally:
         planes.dispose()
@@ -97,30 +105,39 @@ def _print_report(report: ImportReport) -> None:
     for t in report.tables:
         table.add_row(t.table, *(str(v) for v in (t.inserted, t.updated, t.deleted, t.unchanged)))
     console.print(table)
-    console.print(f"{len(report.notices)} rows imported after a documented repair.")
+    kinds = Counter(n["code"] for n in report.notices)
+    console.print(f"{len(report.notices)} rows imported after a documented repair, or skipped:")
+    for code, count in sorted(kinds.items()):
+        console.print(escape(f"  [{code}] {count}"))
     console.print(f"{len(report.quarantined)} rows quarantined (not imported):")
     for fault in report.quarantined:
         where = f"{fault['file']}:{fault['line']} {fault['column']}"
-        console.print(escape(f"  {where}: [{fault['code']}] {fault['reason']}"))
-    console.print("Report saved under reports/import-paris2024-latest.json in the data folder.")
+        console.print(escape(f"  {where}: [{fault['code']}] {fault['reason']}"), soft_wrap=True)
+    console.print("Every row is listed in reports/import-paris2024-latest.json in the data folder.")
 
 
 @app.command()
 def medals(
     ctx: typer.Context,
-    games: Annotated[str, typer.Option(help="OG2024 (Olympic) or PG2024 (Paralympic).")] = "OG2024",
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    games: Annotated[
+        Competition, typer.Option(help="OG2024 (Olympic) or PG2024 (Paralympic).")
+    ] = Competition.OG2024,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.TABLE
+    ),
 ) -> None:
     """Print the medal standings (gold, then silver, then bronze)."""
     from podium.results import medal_table  # noqa: PLC0415  (keeps start-up light)
 
-    planes = _planes(ctx)
+    settings: Settings = ctx.obj
+    planes = open_node(settings)
     try:
+        require_games_data(planes, settings)
         with planes.games_session() as session:
             rows = medal_table(session, games)
     finally:
         planes.dispose()
-    if output == "json":
+    if output is OutputFormat.JSON:
         typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
         return
     table = Table(title=f"Medal table {games}")
@@ -143,58 +160,13 @@ def serve(
     from podium.api import create_app  # noqa: PLC0415
 
     settings: Settings = ctx.obj
-    _planes(ctx).dispose()
+    planes = open_node(settings)
+    if not has_games_data(planes):
+        console.print(
+            escape(
+                f"warning: no Games data in {settings.data_dir}: the pages will be empty."
+                f" Run `podium --data-dir {settings.data_dir} import paris2024` first."
+            )
+        )
+    planes.dispose()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-
-
-odf_app = typer.Typer(help="ODF messages: export and validate.")
-app.add_typer(odf_app, name="odf")
-
-
-@odf_app.command("export")
-def odf_export(
-    ctx: typer.Context,
-    outdir: Annotated[Path, typer.Argument(help="Folder to write the messages into.")],
-) -> None:
-    """Write every ODF message of the Games, one file each, named per Foundation Principles §8.4."""
-    from podium.diffusion import feed_context, iter_messages  # noqa: PLC0415
-    from podium.odf import message_filename, parse_message  # noqa: PLC0415
-
-    outdir.mkdir(parents=True, exist_ok=True)
-    planes = _planes(ctx)
-    count = 0
-    try:
-        with planes.games_session() as session:
-            for message in iter_messages(session, feed_context()):
-                header = parse_message(message.content).header
-                (outdir / message_filename(header, message.content)).write_bytes(message.content)
-                count += 1
-    finally:
-        planes.dispose()
-    console.print(f"{count} ODF messages written to {outdir}")
-
-
-@odf_app.command("validate")
-def odf_validate(
-    files: Annotated[list[Path], typer.Argument(help="ODF message files to check.")],
-) -> None:
-    """Check ODF messages against the bundled IOC schema; exit 1 if any is invalid."""
-    from podium.odf import OdfReadError, validate_file  # noqa: PLC0415
-
-    invalid = 0
-    for path in files:
-        try:
-            errors = validate_file(path)
-        except OdfReadError as error:
-            errors_text = [str(error)]
-        else:
-            errors_text = [f"{path}:{e.line}: {e.message}" for e in errors]
-        if errors_text:
-            invalid += 1
-            for line in errors_text:
-                typer.echo(line)
-        else:
-            typer.echo(f"{path}: valid")
-    if invalid:
-        typer.echo(f"{invalid} of {len(files)} files are not valid ODF")
-        raise typer.Exit(code=1)

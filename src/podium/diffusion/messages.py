@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from podium.core.clock import Clock, system_clock
-from podium.games import Discipline, Event, Unit, Venue
+from podium.games import Discipline, Event, Noc, Unit, Venue
 from podium.odf import (
     GAMES_DOCUMENT_CODE,
     Athlete,
@@ -107,6 +108,23 @@ def _schedule_unit(unit: Unit, venues: dict[str, str]) -> ScheduleUnit:
     )
 
 
+def _as_of(context: FeedContext, moment: datetime) -> FeedContext:
+    """Return the context stamped at `moment`, unless the context's clock is earlier.
+
+    A message is dated when what it describes happened (a result when its unit ended), so
+    exporting the past Games gives the same headers, `LogicalDate`s and file names every
+    time; a live message, describing now, is dated now. Never later than the clock.
+    """
+    now = context.clock()
+    stamp = min(moment, now)
+    return replace(context, clock=lambda: stamp)
+
+
+def _evening(day: date) -> datetime:
+    """Return 23:00 Paris time of a competition day: when a day's medals are all known."""
+    return datetime.combine(day, time(23, 0), tzinfo=PARIS)
+
+
 def _schedules(
     session: Session, context: FeedContext, code: str | None = None
 ) -> Iterator[OdfMessageFile]:
@@ -115,11 +133,16 @@ def _schedules(
     query = select(Unit).order_by(Unit.starts_at, Unit.rsc)
     if code is not None:
         query = query.where(Unit.discipline_code == code[:3])
+    last: dict[str, datetime] = {}
     for unit in session.scalars(query):
         by_discipline[unit.discipline_code].append(_schedule_unit(unit, venues))
+        last[unit.discipline_code] = max(
+            last.get(unit.discipline_code, unit.starts_at), unit.starts_at
+        )
     for discipline_code, units in sorted(by_discipline.items()):
         discipline = Rsc.build(discipline_code)
-        header = context.stamp("DT_SCHEDULE", discipline, 1)
+        stamped = _as_of(context, last[discipline_code])
+        header = stamped.stamp("DT_SCHEDULE", discipline, 1)
         message = build_schedule(header, Schedule(discipline, tuple(units)))
         yield OdfMessageFile("DT_SCHEDULE", discipline, message)
 
@@ -178,6 +201,10 @@ def _results(
     genders = dict(session.execute(people).all())
     for row in session.scalars(query):
         rows[row.unit_rsc].append(row)
+    times = select(Unit.rsc, Unit.starts_at, Unit.ends_at)
+    if code is not None:
+        times = times.where(Unit.rsc == code)
+    ended = {rsc: end or start for rsc, start, end in session.execute(times)}
     for unit_rsc, lines in rows.items():
         result = UnitResult(
             unit=Rsc(unit_rsc),
@@ -196,7 +223,8 @@ def _results(
                 for i, r in enumerate(lines)
             ),
         )
-        header = context.stamp("DT_RESULT", unit_rsc, 1, result_status="OFFICIAL")
+        stamped = _as_of(context, ended[unit_rsc])
+        header = stamped.stamp("DT_RESULT", unit_rsc, 1, result_status="OFFICIAL")
         yield OdfMessageFile("DT_RESULT", unit_rsc, build_result(header, result))
 
 
@@ -243,7 +271,8 @@ def _medallists(
             )
         )
     for event, items in sorted(awards.items()):
-        header = context.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
+        stamped = _as_of(context, _evening(max(a.date for a in items)))
+        header = stamped.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
         message = build_medallists(header, EventMedallists(event, tuple(items)))
         yield OdfMessageFile("DT_MEDALLISTS", event, message)
 
@@ -254,13 +283,27 @@ def _medals(
     if code not in (None, GAMES_DOCUMENT_CODE):
         return
     standings = medal_table(session, "OG2024")
+    events = _event_rscs(session)
+    latest = session.execute(
+        select(MedalRecord.event_key, MedalRecord.awarded_on)
+        .where(MedalRecord.competition == "OG2024")
+        .order_by(MedalRecord.awarded_on.desc(), MedalRecord.event_key.desc())
+    ).first()
+    if not standings or latest is None or latest[0] not in events:
+        return  # nothing imported yet: no medal table to publish
+    names = dict(session.execute(select(Noc.code, Noc.long_name)).all())
+    finished = session.scalar(
+        select(func.count(MedalRecord.event_key.distinct())).where(
+            MedalRecord.competition == "OG2024"
+        )
+    )
     by_total = sorted(standings, key=lambda s: -s.total)
     rank_total = {s.noc: 1 + sum(1 for o in standings if o.total > s.total) for s in standings}
     sort_total = {s.noc: i + 1 for i, s in enumerate(by_total)}
     lines = tuple(
         MedalLine(
             organisation=s.noc,
-            organisation_name=s.noc,
+            organisation_name=names.get(s.noc, s.noc),
             gold=s.gold,
             silver=s.silver,
             bronze=s.bronze,
@@ -271,15 +314,15 @@ def _medals(
         )
         for i, s in enumerate(standings)
     )
-    events = session.scalars(select(Event.rsc).order_by(Event.rsc)).all()
+    stamped = _as_of(context, _evening(latest[1]))
     table = MedalStandings(
-        as_of=context.clock(),
-        last_event=Rsc(events[-1]),
-        total_events=len(events),
-        finished_events=len(events),
+        as_of=stamped.clock(),
+        last_event=events[latest[0]],
+        total_events=session.scalar(select(func.count()).select_from(Event)) or 0,
+        finished_events=finished or 0,
         lines=lines,
     )
-    header = context.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, 1, result_status="OFFICIAL")
+    header = stamped.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, 1, result_status="OFFICIAL")
     yield OdfMessageFile("DT_MEDALS", GAMES_DOCUMENT_CODE, build_medals(header, table))
 
 
@@ -315,9 +358,16 @@ def _partic(
                     main_function_id="AA01",
                 )
             )
+    first = dict(
+        session.execute(
+            select(Unit.discipline_code, func.min(Unit.starts_at)).group_by(Unit.discipline_code)
+        ).all()
+    )
     for discipline_code, people in sorted(by_discipline.items()):
         discipline = Rsc.build(discipline_code)
-        header = context.stamp("DT_PARTIC", discipline, 1)
+        opening = first.get(discipline_code)
+        stamped = _as_of(context, opening) if opening else context
+        header = stamped.stamp("DT_PARTIC", discipline, 1)
         message = build_partic(header, ParticipantList(discipline, tuple(people)))
         yield OdfMessageFile("DT_PARTIC", discipline, message)
 

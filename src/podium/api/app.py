@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from podium import __version__
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, planes: Planes | None = None) -
     app.include_router(api_router)
     _mount_optional(app)
     app.add_exception_handler(PodiumError, _podium_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
 
 
@@ -66,3 +68,13 @@ async def _podium_error(_request: Request, error: Exception) -> JSONResponse:
     )
     code = getattr(error, "code", "podium_error")
     return JSONResponse({"error": code, "detail": str(error)}, status_code=status)
+
+
+async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    """Answer a request whose parameters break the API's types in Podium's error shape."""
+    problems = error.errors() if isinstance(error, RequestValidationError) else []
+    detail = [
+        {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+        for e in problems
+    ]
+    return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)

@@ -35,7 +35,7 @@ def get_message(session: GamesSession, document_type: str, document_code: str) -
     found = build_message(session, feed_context(), document_type, document_code)
     if found is None:
         raise NotFoundError(
-            f"no {document_type} message for DocumentCode {document_code!r}",
+            f"no {document_type[:20]} message for DocumentCode {document_code[:40]!r}",
             code="odf_message_not_found",
         )
     return Response(found.content, media_type="application/xml")

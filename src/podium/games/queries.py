@@ -91,7 +91,7 @@ def unit(session: Session, rsc: str) -> UnitPublic:
     """
     found = session.get(Unit, rsc)
     if found is None:
-        raise NotFoundError(f"no unit {rsc!r}", code="unit_not_found")
+        raise NotFoundError(f"no unit {rsc[:40]!r}", code="unit_not_found")
     return _unit_public(found, _venue_names(session))
 
 
@@ -104,7 +104,7 @@ def event(session: Session, rsc: str) -> EventPublic:
     """
     found = session.get(Event, rsc) or session.scalar(select(Event).where(Event.code == rsc))
     if found is None:
-        raise NotFoundError(f"no event {rsc!r}", code="event_not_found")
+        raise NotFoundError(f"no event {rsc[:40]!r}", code="event_not_found")
     return EventPublic.model_validate(found)
 
 
@@ -132,7 +132,7 @@ def noc(session: Session, code: str) -> NocPublic:
     """
     found = session.get(Noc, code)
     if found is None:
-        raise NotFoundError(f"no NOC {code!r}", code="noc_not_found")
+        raise NotFoundError(f"no NOC {code[:40]!r}", code="noc_not_found")
     return NocPublic.model_validate(found)
 
 

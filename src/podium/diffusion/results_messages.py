@@ -1,0 +1,213 @@
+"""`DT_RESULT` per unit, `DT_MEDALLISTS` per event and `DT_MEDALS`, from the games plane."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from podium.diffusion.feed import GENDERS, OdfMessageFile, as_of, evening, split_name
+from podium.games import Discipline, Event, Noc, Unit
+from podium.odf import (
+    GAMES_DOCUMENT_CODE,
+    Athlete,
+    Competitor,
+    EventMedallists,
+    FeedContext,
+    MedalAward,
+    MedalLine,
+    MedalStandings,
+    RecordMark,
+    ResultLine,
+    Rsc,
+    UnitResult,
+    build_medallists,
+    build_medals,
+    build_result,
+)
+from podium.people import Participant as ParticipantRow
+from podium.results import MedalRecord, medal_table
+from podium.results import UnitResult as ResultRow
+
+__all__ = ["event_rscs", "medallist_messages", "medals_messages", "record_marks", "result_messages"]
+
+
+_MEDALS = {"GOLD": "ME_GOLD", "SILVER": "ME_SILVER", "BRONZE": "ME_BRONZE"}
+
+
+def _competitor(row: ResultRow, genders: dict[str, str]) -> Competitor:
+    if row.competitor_type == "Team":
+        return Competitor(
+            code=row.competitor_code, type="T", organisation=row.noc, team_name=row.competitor_name
+        )
+    family, given = split_name(row.competitor_name)
+    gender = GENDERS.get(genders.get(row.competitor_code, row.unit_rsc[3]), "X")
+    athlete = Athlete(
+        code=row.competitor_code,
+        family_name=family,
+        gender=gender,  # type: ignore[arg-type]
+        organisation=row.noc,
+        given_name=given,
+    )
+    return Competitor.individual(athlete)
+
+
+def record_marks(records: str | None) -> tuple[RecordMark, ...]:
+    """Turn `WR,=OR` into ODF record marks: a leading `=` marks a record equalled.
+
+    Args:
+        records: comma-separated record codes in importance order, or None.
+    """
+    marks = []
+    for order, code in enumerate(c.strip() for c in (records or "").split(",") if c.strip()):
+        plain = code.lstrip("=")
+        marks.append(RecordMark(plain, plain, order + 1, equalled=code.startswith("=")))
+    return tuple(marks)
+
+
+def result_messages(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
+    """Yield one DT_RESULT per unit with results (or only unit `code`), OFFICIAL.
+
+    Dated when the unit ended (or started, when the source gives no end).
+    """
+    rows: dict[str, list[ResultRow]] = defaultdict(list)
+    query = select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
+    people = select(ParticipantRow.code, ParticipantRow.gender)
+    if code is not None:
+        query = query.where(ResultRow.unit_rsc == code)
+        competitors = select(ResultRow.competitor_code).where(ResultRow.unit_rsc == code)
+        people = people.where(ParticipantRow.code.in_(competitors))
+    genders = dict(session.execute(people).all())
+    for row in session.scalars(query):
+        rows[row.unit_rsc].append(row)
+    times = select(Unit.rsc, Unit.starts_at, Unit.ends_at)
+    if code is not None:
+        times = times.where(Unit.rsc == code)
+    ended = {rsc: end or start for rsc, start, end in session.execute(times)}
+    for unit_rsc, lines in rows.items():
+        result = UnitResult(
+            unit=Rsc(unit_rsc),
+            lines=tuple(
+                ResultLine(
+                    competitor=_competitor(r, genders),
+                    rank=str(r.rank) if r.rank is not None else None,
+                    result=r.result,
+                    result_type=r.result_type,
+                    irm=r.irm,
+                    qualification_mark=r.qualification_mark,
+                    sort_order=i + 1,
+                    start_order=r.start_order,
+                    records=record_marks(r.records),
+                )
+                for i, r in enumerate(lines)
+            ),
+        )
+        stamped = as_of(context, ended[unit_rsc])
+        header = stamped.stamp("DT_RESULT", unit_rsc, 1, result_status="OFFICIAL")
+        yield OdfMessageFile("DT_RESULT", unit_rsc, build_result(header, result))
+
+
+def event_rscs(session: Session) -> dict[str, Rsc]:
+    """Map the medal files' `discipline/event` keys to event RSCs, by names."""
+    names = dict(session.execute(select(Discipline.code, Discipline.name)).all())
+    return {
+        f"{names.get(e.discipline_code, e.discipline_code)}/{e.name}": Rsc(e.rsc)
+        for e in session.scalars(select(Event))
+    }
+
+
+def medallist_messages(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
+    """One DT_MEDALLISTS per event whose medal-file key matches an event of the schedule.
+
+    The medal files name events, not units: the award's unit is given at event level.
+    """
+    events = event_rscs(session)
+    awards: dict[Rsc, list[MedalAward]] = defaultdict(list)
+    query = select(MedalRecord).where(MedalRecord.competition == "OG2024")
+    if code is not None:
+        keys = [key for key, event in events.items() if event == code]
+        query = query.where(MedalRecord.event_key.in_(keys))
+    for record in session.scalars(query.order_by(MedalRecord.key)):
+        event = events.get(record.event_key)
+        if event is None:
+            continue
+        family, given = split_name(record.competitor_name)
+        athlete = Athlete(
+            code=record.competitor_code or record.key,
+            family_name=family,
+            gender=GENDERS.get(event[3], "X"),  # type: ignore[arg-type]
+            organisation=record.noc,
+            given_name=given,
+        )
+        awards[event].append(
+            MedalAward(
+                medal=_MEDALS[record.medal],  # type: ignore[arg-type]
+                date=record.awarded_on,
+                unit=event,
+                competitors=(Competitor.individual(athlete),),
+            )
+        )
+    for event, items in sorted(awards.items()):
+        stamped = as_of(context, evening(max(a.date for a in items)))
+        header = stamped.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
+        message = build_medallists(header, EventMedallists(event, tuple(items)))
+        yield OdfMessageFile("DT_MEDALLISTS", event, message)
+
+
+def medals_messages(
+    session: Session, context: FeedContext, code: str | None = None
+) -> Iterator[OdfMessageFile]:
+    """Yield the Games' DT_MEDALS when `code` is None or the Games code.
+
+    Dated at 23:00 Paris time of the last medal day; nothing before any medal is imported.
+    """
+    if code not in (None, GAMES_DOCUMENT_CODE):
+        return
+    standings = medal_table(session, "OG2024")
+    events = event_rscs(session)
+    latest = session.execute(
+        select(MedalRecord.event_key, MedalRecord.awarded_on)
+        .where(MedalRecord.competition == "OG2024")
+        .order_by(MedalRecord.awarded_on.desc(), MedalRecord.event_key.desc())
+    ).first()
+    if not standings or latest is None or latest[0] not in events:
+        return  # nothing imported yet: no medal table to publish
+    names = dict(session.execute(select(Noc.code, Noc.long_name)).all())
+    finished = session.scalar(
+        select(func.count(MedalRecord.event_key.distinct())).where(
+            MedalRecord.competition == "OG2024"
+        )
+    )
+    by_total = sorted(standings, key=lambda s: -s.total)
+    rank_total = {s.noc: 1 + sum(1 for o in standings if o.total > s.total) for s in standings}
+    sort_total = {s.noc: i + 1 for i, s in enumerate(by_total)}
+    lines = tuple(
+        MedalLine(
+            organisation=s.noc,
+            organisation_name=names.get(s.noc, s.noc),
+            gold=s.gold,
+            silver=s.silver,
+            bronze=s.bronze,
+            rank=s.rank,
+            rank_total=rank_total[s.noc],
+            sort_rank=i + 1,
+            sort_rank_total=sort_total[s.noc],
+        )
+        for i, s in enumerate(standings)
+    )
+    stamped = as_of(context, evening(latest[1]))
+    table = MedalStandings(
+        as_of=stamped.clock(),
+        last_event=events[latest[0]],
+        total_events=session.scalar(select(func.count()).select_from(Event)) or 0,
+        finished_events=finished or 0,
+        lines=lines,
+    )
+    header = stamped.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, 1, result_status="OFFICIAL")
+    yield OdfMessageFile("DT_MEDALS", GAMES_DOCUMENT_CODE, build_medals(header, table))

@@ -19,7 +19,7 @@ from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.migrations import upgrade_all
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, import_paris2024
-from podium.web import router
+from podium.web import install_error_pages, router
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +43,7 @@ def pages_app(planes: Planes) -> FastAPI:
     app.state.planes = planes
     app.include_router(router)
     app.add_exception_handler(PodiumError, _json_error)
+    install_error_pages(app)
     return app
 
 

@@ -26,7 +26,10 @@ PAGES = {
     "home": "/",
     "schedule": "/schedule",
     "schedule-filtered": "/schedule?day=2024-07-28&discipline=SWM&venue=DEF",
+    "schedule-all-days": "/schedule?day=all",
     "unit": f"/units/{HEAT}",
+    "unit-medal": "/units/ATHM100M--------------FNL-000100--",
+    "unit-after-data-set": "/units/ATHMMARATHON----------FNL-000100--",
     "event": "/events/SWMM100MBA",
     "noc-list": "/nocs",
     "noc": "/nocs/FRA",
@@ -81,6 +84,20 @@ def test_page_has_no_axe_violations(page: Page, server: str, name: str, lang: st
     violations = results["violations"]
     assert violations == [], f"{lang}{PAGES[name]}:\n{_readable(violations)}"
     assert page.evaluate("document.documentElement.lang") == lang
+
+
+def test_404_page_outside_the_languages_is_english_without_axe_violations(
+    page: Page, server: str
+) -> None:
+    response = page.goto(f"{server}/de/medals")
+    assert response is not None
+    assert response.status == 404
+    page.add_script_tag(content=_axe_source())
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = page.evaluate(f"axe.run(document, {options})")["violations"]
+    assert violations == [], _readable(violations)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
 
 
 def test_tab_from_the_top_reaches_the_skip_link_which_moves_focus_to_main(

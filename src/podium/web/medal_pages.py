@@ -1,15 +1,22 @@
-"""Pages of the medals: the medal table, the medallists, the NOCs and one NOC's medals."""
+"""Pages of the medals: the medal table, the medallists, the NOCs and one NOC's medals.
+
+The Olympic Games have National Olympic Committees (NOC), the Paralympic Games National
+Paralympic Committees (NPC); the templates name them by the Games shown (`committee`).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from functools import partial
+
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from podium.core.errors import NotFoundError
 from podium.games import queries
 from podium.results import Competition, medal_table, medallists
 from podium.web.deps import GamesSession
-from podium.web.rendering import LANG_PATH, PageRoute, render
+from podium.web.names import noc_names, printed_medallists
+from podium.web.rendering import LANG_PATH, PageRoute, exact_or_upper, lang_of, moved_to, render
 
 __all__ = ["games_of", "router"]
 
@@ -36,8 +43,8 @@ def games_of(value: str | None) -> Competition:
         raise NotFoundError(f"no Games {value!r}", code="games_not_found") from None
 
 
-def _noc_names(session: GamesSession) -> dict[str, str]:
-    return {n.code: n.name for n in queries.nocs(session)}
+def _option(code: str, name: str) -> tuple[str, str]:
+    return code, name if name == code else f"{name} ({code})"
 
 
 @router.get(f"/{LANG_PATH}/medals")
@@ -49,7 +56,7 @@ def medals(request: Request, session: GamesSession, games: str | None = None) ->
         "games": competition.value,
         "all_games": _ALL_GAMES,
         "table": medal_table(session, competition.value),
-        "noc_names": _noc_names(session),
+        "noc_names": noc_names(session),
     }
     return render(request, "medals.html", context)
 
@@ -60,16 +67,19 @@ def medallist_list(
 ) -> HTMLResponse:
     """Render the medallists of a Games, of every NOC or one."""
     competition = games_of(games)
-    names = _noc_names(session)
+    names = noc_names(session)
+    chosen = noc.upper() if noc else None
     with_medals = sorted({s.noc for s in medallists(session, competition.value)})
     context = {
         "nav": "medallists",
         "games": competition.value,
         "all_games": _ALL_GAMES,
-        "noc": noc or None,
+        "noc": chosen,
         "noc_names": names,
-        "noc_options": [(code, f"{names.get(code, code)} ({code})") for code in with_medals],
-        "medallists": medallists(session, competition.value, noc=noc or None),
+        "noc_options": [_option(code, names.get(code, code)) for code in with_medals],
+        "medallists": printed_medallists(
+            session, medallists(session, competition.value, noc=chosen)
+        ),
     }
     return render(request, "medallists.html", context)
 
@@ -80,15 +90,19 @@ def noc_list(request: Request, session: GamesSession) -> HTMLResponse:
     return render(request, "nocs.html", {"nav": "nocs", "nocs": queries.nocs(session)})
 
 
-@router.get(f"/{LANG_PATH}/nocs/{{code}}")
-def noc(request: Request, session: GamesSession, code: str) -> HTMLResponse:
-    """Render an NOC with its medals at each Games; the 404 page for an unknown code."""
-    found = queries.noc(session, code)
+@router.get(f"/{LANG_PATH}/nocs/{{code}}", response_model=None)
+def noc(request: Request, session: GamesSession, code: str) -> Response:
+    """Render an NOC with its medals at each Games; the 404 page for an unknown code.
+
+    A code typed in lower case (`usa`) redirects to the upper-case address.
+    """
+    found, moved = exact_or_upper(partial(queries.noc, session), code)
+    if moved:
+        return moved_to(request, f"/{lang_of(request)}/nocs/{found.code}")
     sections = []
     for competition in Competition:
         table = medal_table(session, competition.value)
         standing = next((s for s in table if s.noc == found.code), None)
-        sections.append(
-            (competition.value, standing, medallists(session, competition.value, noc=found.code))
-        )
+        won = medallists(session, competition.value, noc=found.code)
+        sections.append((competition.value, standing, printed_medallists(session, won)))
     return render(request, "noc.html", {"nav": "nocs", "noc": found, "sections": sections})

@@ -21,11 +21,11 @@ from podium.results import MedallistPublic
 __all__ = ["noc_label", "noc_names", "printed_form", "printed_medallists"]
 
 _PARTICLES = frozenset(
-    {"al", "ben", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos"}
-    | {"du", "el", "la", "le", "mac", "mc", "st", "ten", "ter", "van", "von"}
+    {"da", "das", "de", "del", "della", "den", "der", "di", "do", "dos", "du", "la", "le"}
+    | {"mac", "mc", "o", "st", "ten", "ter", "van", "von"}
 )
 """Lower-case or capitalised words that belong to the family name before it (`dos SANTOS`,
-`van GASS`, `Mc SHARRY`): they move with it."""
+`van GASS`, `Mc SHARRY`, `O DONOVAN`): they move with it."""
 
 
 def _is_family_word(word: str) -> bool:
@@ -36,11 +36,18 @@ def _is_family_word(word: str) -> bool:
     return capitals >= 2 and capitals * 2 > len(letters)
 
 
+def _starts_with_family_name(word: str) -> bool:
+    # "HE Bing Jiao", "B HATZ" (an initial or a family name: left alone), "dos SANTOS ...",
+    # "Van DUYSEN Hannes": no given name is written in capitals or starts with a particle.
+    return not any(c.islower() for c in word) or word.lower() in _PARTICLES
+
+
 def printed_form(name: str) -> str:
     """Turn a `Given FAMILY` name into the printed `FAMILY Given`; leave other names as they are.
 
-    A name that already starts with its family name ("HE Bing Jiao", "FUJINAMI Akari"), a
-    single word, or a name with no capitalised family name (a team, "BOTIN/TRITTEL") is kept.
+    A name that already starts with its family name ("HE Bing Jiao", "dos SANTOS Gabriel"),
+    with a capital initial ("B HATZ"), a single word, or a name with no capitalised family
+    name (a team, "BOTIN/TRITTEL") is kept.
 
     Args:
         name: a person's name as the medal files give it, as in "Gabriel dos SANTOS".
@@ -50,7 +57,7 @@ def printed_form(name: str) -> str:
 
     """
     words = name.split()
-    if len(words) < 2 or _is_family_word(words[0]):
+    if len(words) < 2 or _starts_with_family_name(words[0]):
         return name
     start = next((i for i, word in enumerate(words) if _is_family_word(word)), None)
     if start is None:
@@ -60,9 +67,7 @@ def printed_form(name: str) -> str:
     return " ".join(words[start:] + words[:start])
 
 
-def printed_medallists(
-    session: Session, rows: Iterable[MedallistPublic]
-) -> list[MedallistPublic]:
+def printed_medallists(session: Session, rows: Iterable[MedallistPublic]) -> list[MedallistPublic]:
     """Return medallists with each person's name in the printed form, teams unchanged.
 
     Args:
@@ -77,7 +82,7 @@ def printed_medallists(
         query = select(Participant.code, Participant.printed_name).where(
             Participant.code.in_(people)
         )
-        printed = {code: name for code, name in session.execute(query)}
+        printed = dict(session.execute(query).all())
     return [
         row.model_copy(
             update={"competitor_name": printed.get(code, printed_form(row.competitor_name))}

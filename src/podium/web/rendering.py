@@ -18,6 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from podium.core.errors import NotFoundError
 from podium.web.i18n import LANGS, Lang, language, other_lang
+from podium.web.names import noc_label
 
 __all__ = ["LANG_PATH", "PageRoute", "exact_or_upper", "lang_of", "moved_to", "not_found", "render"]
 
@@ -56,6 +57,7 @@ def _environment(code: Lang) -> Environment:
     env.filters["short_date"] = lang.short_date
     env.filters["local_time"] = lang.local_time
     env.filters["number"] = lang.number
+    env.filters["noc_label"] = noc_label
     return env
 
 

@@ -42,9 +42,7 @@ def shown_columns(results: Iterable[ResultPublic]) -> frozenset[str]:
     """
     rows = list(results)
     return frozenset(
-        name
-        for name in OPTIONAL_COLUMNS
-        if any(getattr(r, name) not in {None, ""} for r in rows)
+        name for name in OPTIONAL_COLUMNS if any(getattr(r, name) not in {None, ""} for r in rows)
     )
 
 

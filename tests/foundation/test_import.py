@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -200,7 +201,7 @@ def test_rebuilt_codes_agree_with_the_real_odf_schedules(planes: Planes) -> None
     competition = [u.code for u in real if u.phase_type == "3"]
     assert len(competition) == 210
     assert {c.event for c in competition if c.event_part.strip("-")} <= events
-    assert sum(c in units for c in competition) == 116
+    assert sum(c in units for c in competition) == 117
     ceremonies = {u.code for u in real if u.code.startswith("CER")}
     assert ceremonies <= units
 
@@ -290,3 +291,21 @@ def test_an_import_with_another_pseudonym_key_is_refused(tmp_path: Path) -> None
     with planes.sovereign_session() as session:
         assert set(session.scalars(select(Person.subject_id))) == before
     planes.dispose()
+
+
+def test_a_phase_scheduled_over_several_rows_gives_each_unit_its_own_time(
+    planes: Planes,
+) -> None:
+    """Golf's four rounds are four rows of one phase-level schedule item; rowing's finals
+    A to F are six. Each unit takes the row it was raced in, and the fourth golf round,
+    after the results snapshot, gets the unit code ODF gives it (FNL-000400)."""
+    paris = ZoneInfo("Europe/Paris")
+    with planes.games_session() as session:
+        golf = session.scalars(
+            select(Unit).where(Unit.rsc.startswith("GLFWSTROKE")).order_by(Unit.rsc)
+        ).all()
+        final_a = session.get(Unit, "ROWMSCULL1------------FNL-000100--")
+    assert [u.rsc[22:] for u in golf] == [f"FNL-000{n}00--" for n in range(1, 5)]
+    assert [u.starts_at.astimezone(paris).day for u in golf] == [7, 8, 9, 10]
+    assert final_a is not None
+    assert final_a.starts_at.astimezone(paris).isoformat() == "2024-08-03T11:30:00+02:00"

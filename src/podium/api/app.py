@@ -52,10 +52,12 @@ def create_app(settings: Settings | None = None, planes: Planes | None = None) -
 
 def _mount_optional(app: FastAPI) -> None:
     from podium.api.odf_routes import router as odf_router  # noqa: PLC0415
+    from podium.web import install_error_pages  # noqa: PLC0415
     from podium.web import router as web_router  # noqa: PLC0415
 
     app.include_router(odf_router)
     app.include_router(web_router)
+    install_error_pages(app)
 
 
 async def _podium_error(_request: Request, error: Exception) -> JSONResponse:

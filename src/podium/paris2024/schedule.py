@@ -195,6 +195,9 @@ class _ScheduleState:
     results_units: dict[str, ResultUnit]
     phase_codes: dict[tuple[str, str], str] = field(default_factory=dict)
     cancelled: list[Row] = field(default_factory=list)
+    phase_rows: defaultdict[Rsc, list[tuple[datetime, Row]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 def _schedule_row(state: _ScheduleState, row: Row) -> None:
@@ -246,17 +249,47 @@ def _phase_row(rsc: Rsc, event_rsc: str, name: str) -> dict[str, Any]:
 
 
 def _phase_units(state: _ScheduleState, row: Row, phase: Rsc, start: datetime) -> None:
-    """Create the units of a phase-level schedule row from the units met in the results."""
-    name = row.required("phase")
-    event_rsc = phase.event
-    state.data.phases.setdefault(phase, _phase_row(phase, event_rsc, name))
-    members = sorted(code for code in state.results_units if code.startswith(phase[:26]))
-    if not members:
-        state.data.units[phase] = _unit_row(phase, row, event_rsc, name, start)
-        return
-    for code in members:
-        unit = _unit_row(code, row, event_rsc, state.results_units[code].name, start)
-        state.data.units[code] = unit
+    """Remember a phase-level schedule row; its units are laid out once all rows are read."""
+    state.data.phases.setdefault(phase, _phase_row(phase, phase.event, row.required("phase")))
+    state.phase_rows[phase].append((start, row))
+
+
+def _row_for(rows: list[tuple[datetime, Row]], finished: datetime) -> int:
+    """Return the index of the last row that started before the unit's results came out."""
+    started = [i for i, (start, _) in enumerate(rows) if start <= finished]
+    return started[-1] if started else 0
+
+
+def _expand_phases(state: _ScheduleState) -> None:
+    """Lay out the units of the phases that the schedule gives as phase-level rows.
+
+    A phase may have one row (all heats in one session) or several (golf rounds, rowing
+    finals A, B, C...). Each unit met in the results goes to the last row that started
+    before its results were published; a row that receives no unit (a round after the
+    results snapshot) becomes a unit of its own, numbered after the phase's last unit as
+    ODF numbers them (`FNL-000400--`), with a notice.
+    """
+    for phase, rows in state.phase_rows.items():
+        rows.sort(key=lambda item: item[0])
+        members = sorted(c for c in state.results_units if c.startswith(phase[:26]))
+        used: set[int] = set()
+        for code in members:
+            index = _row_for(rows, state.results_units[code].starts_at)
+            used.add(index)
+            start, row = rows[index]
+            name = state.results_units[code].name
+            state.data.units[code] = _unit_row(code, row, phase.event, name, start)
+        numbers = [int(c[26:30]) for c in members if c[26:30].isdigit()]
+        after = max(numbers, default=0)
+        for index, (start, row) in enumerate(rows):
+            if index in used:
+                continue
+            after += 1
+            code = Rsc(phase[:26] + f"{after:04d}00--")
+            name = row.required("phase")
+            state.data.units[code] = _unit_row(code, row, phase.event, name, start)
+            reason = f"phase-level row without a unit in the results: code {code} assigned"
+            state.quarantine.notice(row.fault("url", reason, "code_assigned"))
 
 
 def _remember_venue(row: Row, data: MasterData) -> None:
@@ -328,6 +361,7 @@ def load_master_data(
             _schedule_row(state, row)
         except BadRowError as fault:
             quarantine.reject(fault)
+    _expand_phases(state)
     _cancelled_units(state)
     _orphan_result_units(state)
     _enrich_venues(root, data, quarantine)

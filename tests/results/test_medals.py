@@ -47,7 +47,7 @@ def test_combat_sports_give_two_bronzes():
 
 
 def test_a_combat_final_ranking_with_one_bronze_is_refused():
-    places = [FinalPlace("a", 1), FinalPlace("b", 2), FinalPlace("c", 3), FinalPlace("d", 5)]
+    places = [FinalPlace("a", 1), FinalPlace("b", 2), FinalPlace("c", 3), FinalPlace("d", 4)]
     with pytest.raises(MedalError) as caught:
         allocate_medals(places, MedalRule.TWO_BRONZES)
     assert caught.value.code == "two_bronzes_expected"
@@ -86,3 +86,22 @@ def test_standing_ranks_are_competition_ranks_of_the_medal_triple(pairs):
             1 for o in table if (o.gold, o.silver, o.bronze) > (s.gold, s.silver, s.bronze)
         )
         assert s.rank == better + 1
+
+
+def test_a_tie_for_gold_written_1_1_2_is_refused() -> None:
+    places = [FinalPlace("A", 1), FinalPlace("B", 1), FinalPlace("C", 2)]
+    with pytest.raises(MedalError) as raised:
+        allocate_medals(places, MedalRule.SINGLE_BRONZE)
+    assert raised.value.code == "not_competition_ranking"
+
+
+def test_two_bronzes_without_gold_and_silver_are_refused() -> None:
+    with pytest.raises(MedalError) as raised:
+        allocate_medals([FinalPlace("C", 3), FinalPlace("D", 3)], MedalRule.TWO_BRONZES)
+    assert raised.value.code == "not_competition_ranking"
+
+
+def test_a_participant_ranked_twice_is_refused() -> None:
+    with pytest.raises(MedalError) as raised:
+        allocate_medals([FinalPlace("A", 1), FinalPlace("A", 3)], MedalRule.SINGLE_BRONZE)
+    assert raised.value.code == "participant_ranked_twice"

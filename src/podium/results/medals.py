@@ -148,22 +148,44 @@ def allocate_medals(ranked_final: Iterable[FinalPlace], rule: MedalRule) -> dict
 
     Raises:
         MedalError: code `two_bronzes_expected` when a `TWO_BRONZES` event does not
-            have exactly two participants ranked third.
+            have exactly two participants ranked third; `not_competition_ranking` when a
+            rank does not follow the places before it (1, 1, 2); `participant_ranked_twice`.
 
     Rule source: Olympic Charter, bye-law to rule 56 (medals for first, second and
     third; a tie gives each tied competitor the medal).
 
     """
+    places = list(ranked_final)
+    _check_competition_ranking(places)
     medals = {
-        place.participant_code: _BY_RANK[place.rank]
-        for place in ranked_final
-        if place.rank in _BY_RANK
+        place.participant_code: _BY_RANK[place.rank] for place in places if place.rank in _BY_RANK
     }
     bronzes = sum(1 for medal in medals.values() if medal is Medal.BRONZE)
     if rule is MedalRule.TWO_BRONZES and bronzes != 2:
         message = f"two bronzes expected, the final ranking gives {bronzes}"
         raise MedalError(message)
     return medals
+
+
+def _check_competition_ranking(places: list[FinalPlace]) -> None:
+    """Refuse a ranking that is not standard competition ranking, or repeats someone.
+
+    Read from `1, 1, 2` the medals would be wrong (two golds and a silver).
+    """
+    codes = [p.participant_code for p in places]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        message = f"participant ranked twice: {', '.join(repeated)}"
+        raise MedalError(message, code="participant_ranked_twice")
+    ranks = sorted(p.rank for p in places if p.rank is not None)
+    for rank in set(ranks):
+        better = sum(1 for r in ranks if r < rank)
+        if rank != better + 1:
+            message = (
+                f"rank {rank} follows {better} better places: expected rank {better + 1}"
+                " (standard competition ranking, 1, 1, 3)"
+            )
+            raise MedalError(message, code="not_competition_ranking")
 
 
 def _counted(awards: Iterable[MedalAward]) -> set[tuple[str, str, Medal, str, str]]:

@@ -39,3 +39,9 @@ def test_paralympic_delegations_missing_from_nocs_csv_are_added(
     assert rpt.long_name == "Refugee Paralympic Team"
     added = [n for n in report.notices if n["code"] == "delegation_added"]
     assert [n["file"] for n in added] == ["paralympics/medals.csv"] * 2
+
+
+def test_ain_gets_its_long_name(planes: Planes) -> None:
+    with planes.games_session() as session:
+        ain = games.noc(session, "AIN")
+    assert (ain.long_name, ain.kind) == ("Individual Neutral Athletes", "special")

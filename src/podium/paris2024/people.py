@@ -17,6 +17,9 @@ from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, 
 
 __all__ = ["PeopleData", "load_nocs", "load_people", "subject_id"]
 
+_DELEGATION_NAMES = {"AIN": "Individual Neutral Athletes"}
+"""Long names of delegations that `nocs.csv` names only by their code (IOC usage)."""
+
 _SPECIAL_DELEGATIONS = {"AIN", "EOR", "IOA", "ROT", "IOP", "NPA", "RPC"}
 _GENDERS = {"male": "M", "female": "W", "m": "M", "w": "W", "f": "W", "x": "X", "o": "O"}
 
@@ -70,10 +73,15 @@ def load_nocs(root: Path, data: PeopleData, quarantine: Quarantine) -> None:
             if note == "H"
             else "current"
         )
+        long_name = row.text("country_long") or row.required("country")
+        if long_name == code and code in _DELEGATION_NAMES:
+            long_name = _DELEGATION_NAMES[code]
+            reason = f"{code} has no long name: {long_name!r} used"
+            quarantine.notice(row.fault("country_long", reason, "name_supplied"))
         data.nocs[code] = {
             "code": code,
             "name": row.required("country"),
-            "long_name": row.text("country_long") or row.required("country"),
+            "long_name": long_name,
             "kind": kind,
             "continent": continents.get(code),
         }

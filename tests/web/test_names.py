@@ -73,7 +73,9 @@ def test_pages_never_show_a_code_as_its_own_name(client: TestClient) -> None:
     assert 'href="/en/nocs/EOR">Refugee Olympic Team</a>' in client.get("/en/nocs").text
     medallists = client.get("/en/medallists?games=OG2024").text
     assert "AIN (AIN)" not in medallists
-    assert '<option value="AIN">AIN</option>' in medallists
+    assert '<option value="AIN">Individual Neutral Athletes (AIN)</option>' in medallists
     assert '<option value="FRA">France (FRA)</option>' in medallists
-    assert "<h1>AIN</h1>" in client.get("/en/nocs/AIN").text
+    assert '<h1>Individual Neutral Athletes <span class="code">(AIN)</span></h1>' in (
+        client.get("/en/nocs/AIN").text
+    )
     assert "<title>Refugee Olympic Team · Podium</title>" in client.get("/en/nocs/EOR").text

@@ -145,3 +145,20 @@ def test_exporting_twice_gives_the_same_files(planes: Planes) -> None:
             }
 
     assert names() == names()
+
+
+def test_medallists_name_the_deciding_unit_and_list_team_members(planes: Planes) -> None:
+    from podium.diffusion import build_message  # noqa: PLC0415
+
+    with planes.games_session() as session:
+        football = build_message(
+            session, feed_context(), "DT_MEDALLISTS", "FBLMTEAM11------------------------"
+        )
+    assert football is not None
+    assert validate_message(football.content) == []
+    awards = parse_message(football.content).payload.awards  # type: ignore[union-attr]
+    gold = next(a for a in awards if a.medal == "ME_GOLD")
+    assert gold.unit == "FBLMTEAM11------------FNL-000100--"
+    [spain] = gold.competitors
+    assert (spain.type, spain.organisation, spain.code) == ("T", "ESP", "FBLMTEAM11--ESP01")
+    assert len(spain.athletes) >= 18

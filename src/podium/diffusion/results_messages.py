@@ -28,6 +28,8 @@ from podium.odf import (
     build_result,
 )
 from podium.people import Participant as ParticipantRow
+from podium.people import Team as TeamRow
+from podium.people import TeamMember
 from podium.results import MedalRecord, medal_table
 from podium.results import UnitResult as ResultRow
 
@@ -120,37 +122,85 @@ def event_rscs(session: Session) -> dict[str, Rsc]:
     }
 
 
+def _medal_competitor(
+    record: MedalRecord, teams: dict[str, TeamRow], members: dict[str, list[ParticipantRow]]
+) -> Competitor:
+    """Return the medallist as ODF shows it: a team with its members, or one athlete."""
+    team = teams.get(record.competitor_code or "")
+    if team is not None:
+        athletes = tuple(
+            _athlete(p.code, p.printed_name, p.gender, team.noc) for p in members[team.code]
+        )
+        return Competitor(
+            code=team.code, type="T", organisation=team.noc, athletes=athletes, team_name=team.name
+        )
+    return Competitor.individual(
+        _athlete(record.competitor_code or record.key, record.competitor_name, "X", record.noc)
+    )
+
+
+def _athlete(code: str, printed: str, gender: str, noc: str) -> Athlete:
+    family, given = split_name(printed)
+    return Athlete(
+        code=code,
+        family_name=family,
+        gender=GENDERS.get(gender, "X"),  # type: ignore[arg-type]
+        organisation=noc,
+        given_name=given,
+    )
+
+
+def _teams_of(
+    session: Session, records: list[MedalRecord]
+) -> tuple[dict[str, TeamRow], dict[str, list[ParticipantRow]]]:
+    codes = {r.competitor_code for r in records if r.competitor_code}
+    teams = {t.code: t for t in session.scalars(select(TeamRow).where(TeamRow.code.in_(codes)))}
+    members: dict[str, list[ParticipantRow]] = defaultdict(list)
+    query = (
+        select(TeamMember.team_code, ParticipantRow)
+        .join(ParticipantRow, ParticipantRow.code == TeamMember.participant_code)
+        .where(TeamMember.team_code.in_(teams))
+        .order_by(TeamMember.team_code, ParticipantRow.code)
+    )
+    for team_code, person in session.execute(query):
+        members[team_code].append(person)
+    return teams, members
+
+
 def medallist_messages(
     session: Session, context: FeedContext, code: str | None = None
 ) -> Iterator[OdfMessageFile]:
-    """One DT_MEDALLISTS per event whose medal-file key matches an event of the schedule.
+    """Yield one DT_MEDALLISTS per event whose medal-file key matches an event (or `code`'s).
 
-    The medal files name events, not units: the award's unit is given at event level.
+    Each award names the unit where it was decided when the source's URL gives it (the
+    final, the bronze match), else the event; a team medal lists the team's athletes.
     """
     events = event_rscs(session)
-    awards: dict[Rsc, list[MedalAward]] = defaultdict(list)
     query = select(MedalRecord).where(MedalRecord.competition == "OG2024")
     if code is not None:
         keys = [key for key, event in events.items() if event == code]
         query = query.where(MedalRecord.event_key.in_(keys))
-    for record in session.scalars(query.order_by(MedalRecord.key)):
-        event = events.get(record.event_key)
-        if event is None:
-            continue
-        family, given = split_name(record.competitor_name)
-        athlete = Athlete(
-            code=record.competitor_code or record.key,
-            family_name=family,
-            gender=GENDERS.get(event[3], "X"),  # type: ignore[arg-type]
-            organisation=record.noc,
-            given_name=given,
-        )
+    records = [r for r in session.scalars(query.order_by(MedalRecord.key)) if r.event_key in events]
+    teams, members = _teams_of(session, records)
+    people = select(ParticipantRow.code, ParticipantRow.gender).where(
+        ParticipantRow.code.in_({r.competitor_code for r in records if r.competitor_code})
+    )
+    genders = dict(session.execute(people).all())
+    awards: dict[Rsc, list[MedalAward]] = defaultdict(list)
+    for record in records:
+        event = events[record.event_key]
+        competitor = _medal_competitor(record, teams, members)
+        if competitor.type == "A":
+            gender = genders.get(record.competitor_code or "", event[3])
+            competitor = Competitor.individual(
+                _athlete(competitor.code, record.competitor_name, gender, record.noc)
+            )
         awards[event].append(
             MedalAward(
                 medal=_MEDALS[record.medal],  # type: ignore[arg-type]
                 date=record.awarded_on,
-                unit=event,
-                competitors=(Competitor.individual(athlete),),
+                unit=Rsc(record.unit_rsc) if record.unit_rsc else event,
+                competitors=(competitor,),
             )
         )
     for event, items in sorted(awards.items()):

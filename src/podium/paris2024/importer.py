@@ -27,7 +27,7 @@ from podium.core.db import GamesBase, Planes, SovereignBase
 from podium.core.errors import ConfigurationError
 from podium.core.sync import SyncCount, sync_table
 from podium.paris2024.csvsource import BadRowError, Quarantine, SourceFileError
-from podium.paris2024.medals import load_medal_rows
+from podium.paris2024.medals import link_medal_units, load_medal_rows
 from podium.paris2024.people import PeopleData, load_nocs, load_people
 from podium.paris2024.preliminary import load_preliminary_slots
 from podium.paris2024.results import load_results
@@ -154,6 +154,7 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
     load_people(root, people, quarantine, pseudonym_key(options.data_dir))
     step("medals")
     medals = load_medal_rows(root, quarantine, people.nocs)
+    link_medal_units(medals, master.events, master.disciplines, master.units)
     games = {
         "discipline": list(master.disciplines.values()),
         "noc": list(people.nocs.values()),

@@ -14,7 +14,7 @@ from podium.paris2024.csvsource import CsvSource, Quarantine, Row, read_rows
 from podium.paris2024.medal_sources import MedalSourceError, award_from_medals_row
 from podium.results.medals import Competition
 
-__all__ = ["MEDAL_FILES", "load_medal_rows"]
+__all__ = ["MEDAL_FILES", "link_medal_units", "load_medal_rows"]
 
 _MEDAL_COLUMNS = (
     "medal_type",
@@ -87,5 +87,33 @@ def load_medal_rows(
                 "competitor_code": award.participant_code,
                 "competitor_name": award.participant_name,
                 "awarded_on": award.date,
+                "unit_rsc": None,
+                "url_tail": row.text("url_event").rstrip("/").rsplit("/", 1)[-1].upper(),
             }
     return list(rows.values())
+
+
+def link_medal_units(
+    medals: list[dict[str, Any]],
+    events: dict[str, dict[str, Any]],
+    disciplines: dict[str, dict[str, Any]],
+    units: dict[str, dict[str, Any]],
+) -> None:
+    """Set each Olympic medal's `unit_rsc` from its URL tail (`fnl-000100--`), in place.
+
+    The event is found by discipline and event name, as the medal files name them; the
+    unit is kept only when the schedule has it.
+
+    Args:
+        medals: `medal` rows from `load_medal_rows`, with their `url_tail`; it is removed.
+        events: event rows by RSC.
+        disciplines: discipline rows by code.
+        units: unit rows by RSC.
+    """
+    names = {d["code"]: d["name"] for d in disciplines.values()}
+    by_name = {f"{names.get(e['discipline_code'])}/{e['name']}": rsc for rsc, e in events.items()}
+    for medal in medals:
+        tail = medal.pop("url_tail")
+        event = by_name.get(medal["event_key"])
+        if event is not None and len(tail) == 12 and event[:22] + tail in units:
+            medal["unit_rsc"] = event[:22] + tail

@@ -63,6 +63,8 @@ class MedalRecord(GamesBase):
         event_key: event-level RSC where known, else the source's event URL.
         medal: `GOLD`, `SILVER` or `BRONZE`.
         noc: NOC code of the medallist or team.
+        unit_rsc: the unit where the medal was decided, when the source's URL names a
+            known unit (the final, the bronze match).
 
     """
 
@@ -78,3 +80,4 @@ class MedalRecord(GamesBase):
     competitor_code: Mapped[str | None] = column(_C, String(40))
     competitor_name: Mapped[str] = column(_PUB, String(160))
     awarded_on: Mapped[date] = column(_C, Date)
+    unit_rsc: Mapped[str | None] = column(_C, String(34))

@@ -74,7 +74,7 @@ WARM_ONLY = (
     f"/api/events/{EVENT}/units",
     f"/api/units/{UNIT}",
     "/api/nocs/FRA",
-    "/api/medals?games_code=PG2024",
+    "/api/medals?games=PG2024",
     "/api/medallists",
     "/api/schedule",
     "/",

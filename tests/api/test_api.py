@@ -25,7 +25,7 @@ def test_medal_table_is_the_official_one(client: TestClient) -> None:
         {"rank": 1, "noc": "USA", "gold": 40, "silver": 44, "bronze": 42, "total": 126},
         {"rank": 2, "noc": "CHN", "gold": 40, "silver": 27, "bronze": 24, "total": 91},
     ]
-    paralympic = client.get("/api/medals", params={"games_code": "PG2024"}).json()
+    paralympic = client.get("/api/medals", params={"games": "PG2024"}).json()
     assert paralympic[0]["noc"] == "CHN"
     assert paralympic[0]["total"] == 220
 
@@ -59,7 +59,7 @@ def test_errors_share_one_shape_and_do_not_echo_long_input(client: TestClient) -
     body = bad_day.json()
     assert body["error"] == "invalid_request"
     assert body["detail"][0]["where"] == "query.day"
-    bad_games = client.get("/api/medals", params={"games_code": "XX"})
+    bad_games = client.get("/api/medals", params={"games": "XX"})
     assert bad_games.status_code == 422
     assert bad_games.json()["error"] == "invalid_request"
 

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from podium.cli.main import app
 from podium.core.db import Planes
 from podium.diffusion import feed_context, iter_messages
+from podium.diffusion.feed import PARIS
+from podium.games import queries as games
 from podium.odf import FILENAME_PATTERN, parse_file, parse_message, validate_message
 from podium.paris2024 import ImportReport
 
@@ -162,3 +164,33 @@ def test_medallists_name_the_deciding_unit_and_list_team_members(planes: Planes)
     [spain] = gold.competitors
     assert (spain.type, spain.organisation, spain.code) == ("T", "ESP", "FBLMTEAM11--ESP01")
     assert len(spain.athletes) >= 18
+
+
+def test_team_results_carry_members_and_the_winner(planes: Planes) -> None:
+    from podium.diffusion import build_message  # noqa: PLC0415
+
+    unit = "RU7MTEAM7-------------FNL-000300--"
+    with planes.games_session() as session:
+        message = build_message(session, feed_context(), "DT_RESULT", unit)
+    assert message is not None
+    assert validate_message(message.content) == []
+    lines = parse_message(message.content).payload.lines  # type: ignore[union-attr]
+    assert {line.wlt for line in lines} == {"W", "L"}
+    assert all(line.competitor.type == "T" for line in lines)
+    assert all(len(line.competitor.athletes) >= 12 for line in lines)
+
+
+def test_medallists_come_gold_first_and_after_the_deciding_unit(planes: Planes) -> None:
+    from podium.diffusion import build_message  # noqa: PLC0415
+
+    event = "BOXW60KG--------------------------"
+    with planes.games_session() as session:
+        message = build_message(session, feed_context(), "DT_MEDALLISTS", event)
+        final = games.unit(session, "BOXW60KG--------------FNL-000100--")
+    assert message is not None
+    parsed = parse_message(message.content)
+    medals = [a.medal for a in parsed.payload.awards]  # type: ignore[union-attr]
+    assert medals == ["ME_GOLD", "ME_SILVER", "ME_BRONZE", "ME_BRONZE"]
+    stamped = datetime.combine(parsed.header.date, parsed.header.time)
+    assert final.ends_at is not None
+    assert stamped >= final.ends_at.astimezone(PARIS).replace(tzinfo=None)

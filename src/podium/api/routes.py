@@ -105,19 +105,17 @@ def get_noc(session: GamesSession, code: str) -> NocPublic:
 
 
 @router.get("/medals")
-def get_medal_table(
-    session: GamesSession, games_code: Games = "OG2024"
-) -> list[MedalStandingPublic]:
-    """Return the medal table, gold then silver then bronze (`games_code`: OG2024 or PG2024)."""
-    return medal_table(session, games_code)
+def get_medal_table(session: GamesSession, games: Games = "OG2024") -> list[MedalStandingPublic]:
+    """Return the medal table, gold then silver then bronze (`games`: OG2024 or PG2024)."""
+    return medal_table(session, games)
 
 
 @router.get("/medallists")
 def get_medallists(
     session: GamesSession,
-    games_code: Games = "OG2024",
+    games: Games = "OG2024",
     noc: str | None = None,
     discipline: str | None = None,
 ) -> list[MedallistPublic]:
     """Return the medals awarded, filtered by NOC and discipline."""
-    return medallists(session, games_code, noc=noc, discipline=discipline)
+    return medallists(session, games, noc=noc, discipline=discipline)

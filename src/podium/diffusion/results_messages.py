@@ -36,13 +36,28 @@ from podium.results import UnitResult as ResultRow
 __all__ = ["event_rscs", "medallist_messages", "medals_messages", "record_marks", "result_messages"]
 
 
+_MEDAL_ORDER = {"ME_GOLD": 0, "ME_SILVER": 1, "ME_BRONZE": 2}
 _MEDALS = {"GOLD": "ME_GOLD", "SILVER": "ME_SILVER", "BRONZE": "ME_BRONZE"}
 
 
-def _competitor(row: ResultRow, genders: dict[str, str]) -> Competitor:
+_Rosters = tuple[dict[str, TeamRow], dict[str, list[ParticipantRow]]]
+"""Teams by code, and each team's athletes by team code."""
+
+
+def _competitor(row: ResultRow, genders: dict[str, str], rosters: _Rosters) -> Competitor:
     if row.competitor_type == "Team":
+        teams, members = rosters
+        team = teams.get(row.competitor_code)
+        athletes = tuple(
+            _athlete(p.code, p.printed_name, p.gender, row.noc)
+            for p in (members[team.code] if team else ())
+        )
         return Competitor(
-            code=row.competitor_code, type="T", organisation=row.noc, team_name=row.competitor_name
+            code=row.competitor_code,
+            type="T",
+            organisation=row.noc,
+            athletes=athletes,
+            team_name=row.competitor_name,
         )
     family, given = split_name(row.competitor_name)
     gender = GENDERS.get(genders.get(row.competitor_code, row.unit_rsc[3]), "X")
@@ -86,6 +101,10 @@ def result_messages(
     genders = dict(session.execute(people).all())
     for row in session.scalars(query):
         rows[row.unit_rsc].append(row)
+    team_codes = {
+        r.competitor_code for rs in rows.values() for r in rs if r.competitor_type == "Team"
+    }
+    rosters = _teams_of(session, team_codes)
     times = select(Unit.rsc, Unit.starts_at, Unit.ends_at)
     if code is not None:
         times = times.where(Unit.rsc == code)
@@ -95,7 +114,7 @@ def result_messages(
             unit=Rsc(unit_rsc),
             lines=tuple(
                 ResultLine(
-                    competitor=_competitor(r, genders),
+                    competitor=_competitor(r, genders, rosters),
                     rank=str(r.rank) if r.rank is not None else None,
                     result=r.result,
                     result_type=r.result_type,
@@ -104,6 +123,8 @@ def result_messages(
                     sort_order=i + 1,
                     start_order=r.start_order,
                     records=record_marks(r.records),
+                    wlt=r.wlt,
+                    diff=r.diff,
                 )
                 for i, r in enumerate(lines)
             ),
@@ -150,10 +171,8 @@ def _athlete(code: str, printed: str, gender: str, noc: str) -> Athlete:
     )
 
 
-def _teams_of(
-    session: Session, records: list[MedalRecord]
-) -> tuple[dict[str, TeamRow], dict[str, list[ParticipantRow]]]:
-    codes = {r.competitor_code for r in records if r.competitor_code}
+def _teams_of(session: Session, codes: set[str]) -> _Rosters:
+    """Return the teams among `codes` and each team's athletes, by code."""
     teams = {t.code: t for t in session.scalars(select(TeamRow).where(TeamRow.code.in_(codes)))}
     members: dict[str, list[ParticipantRow]] = defaultdict(list)
     query = (
@@ -181,7 +200,7 @@ def medallist_messages(
         keys = [key for key, event in events.items() if event == code]
         query = query.where(MedalRecord.event_key.in_(keys))
     records = [r for r in session.scalars(query.order_by(MedalRecord.key)) if r.event_key in events]
-    teams, members = _teams_of(session, records)
+    teams, members = _teams_of(session, {r.competitor_code for r in records if r.competitor_code})
     people = select(ParticipantRow.code, ParticipantRow.gender).where(
         ParticipantRow.code.in_({r.competitor_code for r in records if r.competitor_code})
     )
@@ -203,8 +222,15 @@ def medallist_messages(
                 competitors=(competitor,),
             )
         )
+    decided = {r.unit_rsc for r in records if r.unit_rsc}
+    ends = select(Unit.rsc, Unit.starts_at, Unit.ends_at).where(Unit.rsc.in_(decided))
+    ended = {rsc: end or start for rsc, start, end in session.execute(ends)}
     for event, items in sorted(awards.items()):
-        stamped = as_of(context, evening(max(a.date for a in items)))
+        items.sort(key=lambda a: (_MEDAL_ORDER[a.medal], a.competitors[0].code))
+        # After the deciding units ended (they may end after 23:00), else that evening.
+        finished = [ended[a.unit] for a in items if a.unit in ended]
+        moment = max(finished) if finished else evening(max(a.date for a in items))
+        stamped = as_of(context, moment)
         header = stamped.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
         message = build_medallists(header, EventMedallists(event, tuple(items)))
         yield OdfMessageFile("DT_MEDALLISTS", event, message)

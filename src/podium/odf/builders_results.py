@@ -99,7 +99,8 @@ def _line_text(line: ResultLine) -> str:
         f"<Result{_opt('Rank', line.rank)}{_RANK_EQUAL if line.rank_equal else ''}"
         f"{_opt('ResultType', line.result_type)}{_opt('Result', line.result)}"
         f"{_opt('IRM', line.irm)}{_opt('QualificationMark', line.qualification_mark)}"
-        f"{sort_order}{_opt('StartOrder', line.start_order)}>"
+        f"{_opt('WLT', line.wlt)}{sort_order}{_opt('StartOrder', line.start_order)}"
+        f"{_opt('Diff', line.diff)}>"
         f"{records}{_competitor_text(line.competitor)}</Result>"
     )
 

@@ -109,6 +109,8 @@ class ResultLine:
         sort_order: `SortOrder` (1-based position in the list) or None.
         start_order: `StartOrder` or None.
         records: the `RecordIndicators`, in order.
+        wlt: `WLT`, `W`, `L` or `T` in a head-to-head unit, or None.
+        diff: `Diff`, the gap to the leader as published (`+0.12`), or None.
 
     """
 
@@ -122,6 +124,8 @@ class ResultLine:
     sort_order: int | None = None
     start_order: str | None = None
     records: tuple[RecordMark, ...] = ()
+    wlt: str | None = None
+    diff: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,8 @@ def _line(element: etree._Element) -> ResultLine | None:
         sort_order=opt_int(element, "SortOrder"),
         start_order=element.get("StartOrder"),
         records=_records(element),
+        wlt=element.get("WLT"),
+        diff=element.get("Diff"),
     )
 
 

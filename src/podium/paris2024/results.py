@@ -60,6 +60,13 @@ def _stage_code(row: Row, quarantine: Quarantine) -> Rsc:
         raise row.fault("stage_code", str(error), error.code) from None
 
 
+def _bib(row: Row) -> str | None:
+    text = row.text("bib")
+    if not text or not text.replace(".", "").isdigit():
+        return text or None
+    return str(row.integer("bib"))  # written as a float in the source: 1328.0
+
+
 def _start_order(row: Row) -> str | None:
     text = row.text("start_order")
     if not text or not text.replace(".", "").isdigit():
@@ -82,7 +89,7 @@ def _result_row(row: Row, rsc: Rsc, sort_order: int) -> dict[str, Any]:
         "diff": row.text("result_diff") or None,
         "qualification_mark": row.text("qualification_mark") or None,
         "start_order": _start_order(row),
-        "bib": row.text("bib") or None,
+        "bib": _bib(row),
         "records": None,
         "sort_order": sort_order,
     }

@@ -280,6 +280,17 @@ def test_a_missing_source_folder_is_a_clear_error(tmp_path: Path) -> None:
     planes.dispose()
 
 
+def test_the_key_store_can_live_apart_from_the_data_folder(tmp_path: Path) -> None:
+    planes = _fresh(tmp_path)
+    keys = tmp_path / "sovereign-keys"
+    options = ImportOptions(DEFAULT_SOURCE, tmp_path / "node", key_dir=keys)
+    import_paris2024(planes, options)
+    assert (keys / "pseudonym.key").is_file()
+    assert not (tmp_path / "node" / "keys").exists()
+    assert import_paris2024(planes, options).changed == 0
+    planes.dispose()
+
+
 def test_an_import_with_another_pseudonym_key_is_refused(tmp_path: Path) -> None:
     planes = _fresh(tmp_path)
     import_paris2024(planes, ImportOptions(DEFAULT_SOURCE, tmp_path / "node"))

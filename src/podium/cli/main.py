@@ -78,7 +78,9 @@ def import_paris2024_command(
     if not folder.is_dir():
         console.print(escape(f"import failed: {folder} is not a folder of Paris 2024 files"))
         raise typer.Exit(code=1)
-    options = ImportOptions(source=folder, data_dir=settings.data_dir, strict=strict)
+    options = ImportOptions(
+        source=folder, data_dir=settings.data_dir, strict=strict, key_dir=settings.key_store()
+    )
     planes = open_node(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     try:

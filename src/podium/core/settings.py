@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     sovereign_db_url: str | None = None
     source: str = "PODIUM"
     games_code: str = "OG2024"
+    key_dir: Path | None = None
+
+    def key_store(self) -> Path:
+        """Return the key store folder, defaulting to `<data_dir>/keys`."""
+        return self.key_dir or self.data_dir / "keys"
 
     def games_url(self) -> str:
         """Return the games plane URL, defaulting to `<data_dir>/games.sqlite`."""

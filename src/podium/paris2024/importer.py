@@ -52,14 +52,23 @@ class ImportOptions:
 
     Attributes:
         source: the Paris 2024 data folder (the bundled `data/paris2024` by default).
-        data_dir: the node's data folder, where the report and the key store live.
+        data_dir: the node's data folder, where the reports are saved.
         strict: fail the whole import on the first bad row.
+        key_dir: the key store folder holding the pseudonymisation key; by default
+            `<data_dir>/keys`. In production it is a separate, access-controlled volume
+            of the sovereign host, not the games plane's machine.
 
     """
 
     source: Path
     data_dir: Path
     strict: bool = False
+    key_dir: Path | None = None
+
+    @property
+    def key_store(self) -> Path:
+        """Return the key store folder."""
+        return self.key_dir or self.data_dir / "keys"
 
 
 @dataclass
@@ -84,13 +93,16 @@ class ImportReport:
         return json.dumps(body, indent=2, default=str)
 
 
-def pseudonym_key(data_dir: Path) -> bytes:
+def pseudonym_key(key_dir: Path) -> bytes:
     """Return the installation's pseudonymisation key, creating it on first use.
 
-    The key lives in the key store folder (`<data_dir>/keys/`), apart from both databases:
-    without it the games plane's subject IDs cannot be linked back to codes.
+    The key lives in the key store folder, apart from both databases: without it the
+    games plane's subject IDs cannot be linked back to codes.
+
+    Args:
+        key_dir: the key store folder.
     """
-    path = data_dir / "keys" / "pseudonym.key"
+    path = key_dir / "pseudonym.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(secrets.token_bytes(32))
@@ -109,11 +121,11 @@ def key_fingerprint(key: bytes) -> str:
     return hmac.new(key, b"podium pseudonym key fingerprint", hashlib.sha256).hexdigest()
 
 
-def _check_key(sovereign: Session, fingerprint: str, data_dir: Path) -> None:
+def _check_key(sovereign: Session, fingerprint: str, key_dir: Path) -> None:
     stored = set(sovereign.scalars(select(PseudonymKey.fingerprint)))
     if stored and stored != {fingerprint}:
         msg = (
-            f"the pseudonymisation key in {data_dir / 'keys'} is not the key that made the"
+            f"the pseudonymisation key in {key_dir} is not the key that made the"
             " subject IDs of the sovereign plane: an import now would re-key every data"
             " subject. Restore that key, or use the data folder that holds it."
         )
@@ -151,7 +163,7 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
     step("preliminary schedule")
     slots = load_preliminary_slots(root, quarantine, master.units)
     step("people")
-    load_people(root, people, quarantine, pseudonym_key(options.data_dir))
+    load_people(root, people, quarantine, pseudonym_key(options.key_store))
     step("medals")
     medals = load_medal_rows(root, quarantine, people.nocs)
     link_medal_units(medals, master.events, master.disciplines, master.units)
@@ -171,7 +183,7 @@ def _collect(options: ImportOptions, quarantine: Quarantine, step: Step) -> _Col
         "unit_result": list(results.results.values()),
         "medal": medals,
     }
-    fingerprint = key_fingerprint(pseudonym_key(options.data_dir))
+    fingerprint = key_fingerprint(pseudonym_key(options.key_store))
     sovereign = {
         "pseudonym_key": [{"fingerprint": fingerprint}],
         "person": list(people.persons.values()),
@@ -215,7 +227,7 @@ def import_paris2024(
     report = ImportReport(started_at=started.isoformat(), source=str(options.source))
     tick("writing")
     with _both_planes(planes) as (games, sovereign):
-        _check_key(sovereign, collected.fingerprint, options.data_dir)
+        _check_key(sovereign, collected.fingerprint, options.key_store)
         for name, rows in collected.games.items():
             report.tables.append(sync_table(games, GamesBase.metadata.tables[name], rows))
         games.flush()

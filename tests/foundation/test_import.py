@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
-from podium.games import PreliminarySlot, Unit
+from podium.games import PreliminarySlot, Unit, Venue
 from podium.migrations import upgrade_all
 from podium.paris2024 import (
     DEFAULT_SOURCE,
@@ -320,3 +320,17 @@ def test_a_phase_scheduled_over_several_rows_gives_each_unit_its_own_time(
     assert [u.starts_at.astimezone(paris).day for u in golf] == [7, 8, 9, 10]
     assert final_a is not None
     assert final_a.starts_at.astimezone(paris).isoformat() == "2024-08-03T11:30:00+02:00"
+
+
+def test_every_venue_gets_its_page_despite_different_names(
+    imported: tuple[Planes, ImportReport, Path],
+) -> None:
+    planes, report, _ = imported
+    with planes.games_session() as session:
+        venues = {v.code: v for v in session.scalars(select(Venue))}
+    assert len(venues) == 40
+    assert [c for c, v in venues.items() if v.url is None] == []
+    assert venues["VE1"].url is not None
+    assert venues["VE1"].url.endswith("/saint-quentin-en-yvelines-velodrome")
+    unused = [n for n in report.notices if n["code"] == "venue_unused"]
+    assert [(n["file"], n["line"]) for n in unused] == [("venues.csv", 12)]  # Hôtel de Ville

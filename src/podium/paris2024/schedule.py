@@ -112,29 +112,51 @@ _SCHEDULE_COLUMNS = (
 )
 
 
-def _tokens(name: str) -> set[str]:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    plain = plain.replace("ctr", "centre").replace(" st ", " stadium ")
-    return set(re.findall(r"[a-z0-9]+", plain)) - {"de", "la", "le", "du", "stadium", "arena"}
+def _plain(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
+
+
+_VENUE_NAMES = {
+    "CDM": "Champ de Mars Arena",
+    "CPL": "Porte de La Chapelle Arena",
+    "CTX": "Chateauroux Shooting Centre",
+    "LBO": "Le Bourget Sport Climbing Venue",
+    "LC1": "La Concorde",
+    "LC2": "La Concorde",
+    "LC3": "La Concorde",
+    "LC4": "La Concorde",
+    "LGN": "Golf National",
+    "RGA": "Stade Roland-Garros",
+    "SP1": "South Paris Arena",
+    "SP4": "South Paris Arena",
+    "SP6": "South Paris Arena",
+    "VE1": "Saint-Quentin-en-Yvelines Velodrome",
+    "VE2": "Saint-Quentin-en-Yvelines BMX Stadium",
+    "VN1": "Vaires-sur-Marne Nautical Stadium",
+    "VN2": "Vaires-sur-Marne Nautical Stadium",
+}
+"""The `venues.csv` name of each schedule venue whose name differs between the files.
+
+The files share no venue code, and the names differ too much for a fuzzy match to be
+safe (`National Velodrome` shares a word with `Le Golf National`): this table, checked
+by hand against both files, says which is which. Other venues match by name.
+"""
 
 
 def _enrich_venues(root: Path, data: MasterData, quarantine: Quarantine) -> None:
-    """Give each venue code of `schedules.csv` the best-matching `venues.csv` row.
+    """Give each venue code of `schedules.csv` its `venues.csv` row (page, opening dates).
 
-    Names differ between the files (`Champ-de-Mars Arena` / `Champ de Mars Arena`,
-    `La Concorde 1` / `La Concorde`), so rows are matched on their name tokens.
+    Raises:
+        SourceFileError: `venues.csv` is missing or lacks a column.
     """
     columns = ("venue", "date_start", "date_end", "url")
     rows = list(read_rows(CsvSource(root, "venues.csv", columns), quarantine))
+    by_name = {_plain(r.text("venue")): i for i, r in enumerate(rows)}
     used: set[int] = set()
-    for venue in data.venues.values():
-        wanted = _tokens(venue["name"])
-        scored = [
-            (len(wanted & _tokens(r.text("venue"))) / len(wanted | _tokens(r.text("venue"))), i)
-            for i, r in enumerate(rows)
-        ]
-        score, index = max(scored, default=(0.0, -1))
-        if score < 0.2:
+    for code, venue in data.venues.items():
+        index = by_name.get(_plain(_VENUE_NAMES.get(code, venue["name"])))
+        if index is None:
             continue
         used.add(index)
         row = rows[index]

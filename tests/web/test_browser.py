@@ -1,4 +1,5 @@
-"""Every page type in both languages in headless Chromium: axe-core finds no violation.
+"""Every page type in both languages in headless Chromium: axe-core finds no violation, the
+page reflows at 320 CSS pixels, and the keyboard reaches a day's units by discipline.
 
 Chromium is Debian's (`/usr/bin/chromium`); axe-core comes from the pinned
 `axe-playwright-python` package, which bundles `axe.min.js`.
@@ -27,15 +28,18 @@ PAGES = {
     "schedule": "/schedule",
     "schedule-filtered": "/schedule?day=2024-07-28&discipline=SWM&venue=DEF",
     "schedule-all-days": "/schedule?day=all",
+    "schedule-day": "/schedule?day=2024-08-04",
     "unit": f"/units/{HEAT}",
     "unit-medal": "/units/ATHM100M--------------FNL-000100--",
     "unit-after-data-set": "/units/ATHMMARATHON----------FNL-000100--",
     "event": "/events/SWMM100MBA",
+    "event-team": "/events/BKBMTEAM5",
     "noc-list": "/nocs",
     "noc": "/nocs/FRA",
     "medals-og": "/medals?games=OG2024",
     "medals-pg": "/medals?games=PG2024",
     "medallists": "/medallists?games=OG2024&noc=FRA",
+    "medallists-all": "/medallists",
     "not-found": "/units/NOPE",
 }
 
@@ -130,3 +134,75 @@ def test_schedule_filter_form_submits_the_chosen_filters(page: Page, server: str
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/en/schedule?day=2024-07-28&discipline=SWM&venue=")
     assert page.get_by_role("link", name="Men's 100m Backstroke - Heat 1").is_visible()
+
+
+# 320 CSS pixels is 1280 at 400 % zoom (WCAG 1.4.10 Reflow); 640 is 1280 at 200 %.
+REFLOW_WIDTHS = (320, 640)
+PAGE_SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_never_scrolls_sideways_at_narrow_widths(
+    page: Page, server: str, name: str, lang: str
+) -> None:
+    page.set_viewport_size({"width": REFLOW_WIDTHS[0], "height": 800})
+    page.goto(f"{server}/{lang}{PAGES[name]}")
+    for width in REFLOW_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS), f"{lang}{PAGES[name]} at {width} px"
+
+
+def test_a_wide_table_scrolls_by_keyboard_inside_its_labelled_region(
+    page: Page, server: str
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{server}/fr/medallists")
+    region = page.get_by_role("region", name="Médaillés, Jeux Olympiques de Paris 2024")
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS)
+
+
+def _tab_until(page: Page, name: str, limit: int) -> int:
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == name:
+            return presses
+    pytest.fail(f"{name!r} not reached in {limit} Tab presses")
+
+
+def test_keyboard_reaches_a_final_through_the_days_discipline_index(
+    page: Page, server: str
+) -> None:
+    # Before the index, the men's 100 m final was 212 Tab presses from the top of the page;
+    # it is the last of the 41 athletics units that day.
+    page.goto(f"{server}/en/schedule?day=2024-08-04")
+    to_index = _tab_until(page, "Athletics", 20)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#ATH")
+    to_final = _tab_until(page, "Men's 100m Final", 45)
+    assert to_index + to_final < 65
+    assert page.evaluate("document.activeElement.closest('table').caption.textContent") == (
+        "Units of Athletics on Sunday, 4 August 2024"
+    )
+    headings = page.get_by_role("heading", level=2)
+    assert headings.filter(has_text="Athletics").count() == 1
+    assert headings.count() > 10
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_country_link_is_named_by_its_code_then_its_country(
+    page: Page, server: str, lang: str
+) -> None:
+    page.goto(f"{server}/{lang}/units/ATHM100M--------------FNL-000100--")
+    # Two Jamaicans ran the final: THOMPSON Kishane and SEVILLE Oblique.
+    links = page.get_by_role("link", name="JAM (Jamaica)", exact=True)
+    assert links.count() == page.locator(f"a[href='/{lang}/nocs/JAM']").count() == 2
+    assert links.first.evaluate("a => a.firstChild.textContent") == "JAM"
+    hidden = links.first.locator(".visually-hidden").bounding_box()
+    assert hidden is not None
+    assert hidden["width"] <= 1
+    assert hidden["height"] <= 1

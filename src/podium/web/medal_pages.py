@@ -105,4 +105,5 @@ def noc(request: Request, session: GamesSession, code: str) -> Response:
         standing = next((s for s in table if s.noc == found.code), None)
         won = medallists(session, competition.value, noc=found.code)
         sections.append((competition.value, standing, printed_medallists(session, won)))
-    return render(request, "noc.html", {"nav": "nocs", "noc": found, "sections": sections})
+    context = {"nav": "nocs", "noc": found, "sections": sections, "noc_names": noc_names(session)}
+    return render(request, "noc.html", context)

@@ -4,12 +4,19 @@ Results print a person as `FAMILY Given` (the ODF printed name); the medal files
 `Given FAMILY` (the television name). The pages use the printed form everywhere: the
 participant's printed name when the games plane knows the person, else the medal file's
 name turned round by `printed_form`.
+
+The data set names disciplines, events, units, venues and NOCs in English only: a French
+page marks each such name as English (`data_name`), so that a screen reader does not read
+it with a French voice (WCAG 3.1.2 Language of Parts). Events and units repeat across
+disciplines ("Men", "Men's Singles"), so out of their discipline's context they are named
+with it (`in_discipline`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,8 +24,23 @@ from podium.games import queries
 from podium.games.schemas import NocPublic
 from podium.people import Participant
 from podium.results import MedallistPublic
+from podium.web.i18n import Lang
 
-__all__ = ["noc_label", "noc_names", "printed_form", "printed_medallists"]
+__all__ = [
+    "DATA_LANG",
+    "data_lang_attribute",
+    "data_name",
+    "in_discipline",
+    "noc_label",
+    "noc_names",
+    "printed_form",
+    "printed_medallists",
+]
+
+DATA_LANG: Lang = "en"
+"""The language of the names in the data set (disciplines, events, units, venues, NOCs)."""
+
+_IN_DISCIPLINE = "{discipline} — {name}"
 
 _PARTICLES = frozenset(
     {"da", "das", "de", "del", "della", "den", "der", "di", "do", "dos", "du", "la", "le"}
@@ -105,3 +127,42 @@ def noc_label(noc: NocPublic) -> str:
 def noc_names(session: Session) -> dict[str, str]:
     """Return the name to show for every NOC, by code."""
     return {n.code: noc_label(n) for n in queries.nocs(session)}
+
+
+def data_name(page: Lang, name: str) -> Markup:
+    """Return a name from the data set as HTML, marked as English on a page in another language.
+
+    Args:
+        page: the language of the page.
+        name: a discipline, event, unit, venue or NOC name, as the data set gives it.
+
+    Returns:
+        The escaped name, in a `<span lang="en">` on a page that is not in English.
+
+    """
+    if page == DATA_LANG:
+        return escape(name)
+    return Markup('<span lang="{}">{}</span>').format(DATA_LANG, name)
+
+
+def data_lang_attribute(page: Lang) -> Markup:
+    """Return the `lang` attribute of an element holding only a data-set name ("" in English).
+
+    For elements that cannot hold a `<span>`, such as a select's `<option>`.
+    """
+    return Markup("") if page == DATA_LANG else Markup(' lang="{}"').format(DATA_LANG)
+
+
+def in_discipline(discipline: str, name: str) -> str:
+    """Name an event or a unit with its discipline, as in "Basketball — Men".
+
+    Twelve events are named just "Men" or "Women", and others repeat across disciplines
+    ("Men's Singles" in badminton, table tennis and tennis): out of their discipline's
+    context (a heading, a title, a link from elsewhere) they need it to be told apart.
+
+    Args:
+        discipline: the discipline's name ("Basketball").
+        name: the event's or unit's name ("Men").
+
+    """
+    return _IN_DISCIPLINE.format(discipline=discipline, name=name)

@@ -7,7 +7,7 @@ the same page in the other language, the navigation with `aria-current`, and the
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
@@ -18,7 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from podium.core.errors import NotFoundError
 from podium.web.i18n import LANGS, Lang, language, other_lang
-from podium.web.names import noc_label
+from podium.web.names import data_lang_attribute, data_name, in_discipline, noc_label
 
 __all__ = ["LANG_PATH", "PageRoute", "exact_or_upper", "lang_of", "moved_to", "not_found", "render"]
 
@@ -53,11 +53,14 @@ def _environment(code: Lang) -> Environment:
     env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
     env.globals["other"] = language(other_lang(code))
+    env.globals["data_lang"] = data_lang_attribute(code)
+    env.globals["in_discipline"] = in_discipline
     env.filters["long_date"] = lang.long_date
     env.filters["short_date"] = lang.short_date
     env.filters["local_time"] = lang.local_time
     env.filters["number"] = lang.number
     env.filters["noc_label"] = noc_label
+    env.filters["data_name"] = partial(data_name, code)
     return env
 
 

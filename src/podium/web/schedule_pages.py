@@ -3,12 +3,15 @@
 The schedule of every day at once, unfiltered, would list every unit of the Games (well
 over a megabyte of HTML); it shows one line per day instead, each with its number of
 units and a link to that day. A discipline or venue filter gives the full listing.
+
+A day's units are grouped by discipline, each group under its own heading, so that a
+screen reader can jump from discipline to discipline instead of through some 200 links.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -23,7 +26,16 @@ from podium.games.schemas import UnitPublic
 from podium.web.deps import GamesSession
 from podium.web.rendering import LANG_PATH, PageRoute, lang_of, render
 
-__all__ = ["ALL_DAYS", "DaySummary", "chosen_day", "day_summaries", "router"]
+__all__ = [
+    "ALL_DAYS",
+    "DayGroup",
+    "DaySummary",
+    "DisciplineGroup",
+    "chosen_day",
+    "day_summaries",
+    "group_units",
+    "router",
+]
 
 ALL_DAYS = "all"
 """The `day` filter value that shows every competition day."""
@@ -38,6 +50,44 @@ class DaySummary:
     day: date
     units: int
     medal_units: int
+
+
+@dataclass(frozen=True, slots=True)
+class DisciplineGroup:
+    """The units of one discipline on one day, in start order."""
+
+    code: str
+    name: str
+    units: list[UnitPublic]
+
+
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    """The units of one day, by discipline in the order of their names."""
+
+    day: date
+    disciplines: list[DisciplineGroup]
+
+
+def group_units(units: Iterable[UnitPublic], discipline_names: Mapping[str, str]) -> list[DayGroup]:
+    """Group units by day, then by discipline; units keep their order within a discipline.
+
+    Args:
+        units: units of the schedule, in day order.
+        discipline_names: the name of each discipline, by code (a missing one is its code).
+
+    """
+    groups = []
+    for day, of_day in groupby(units, key=lambda u: u.day):
+        by_discipline: dict[str, list[UnitPublic]] = {}
+        for unit in of_day:
+            by_discipline.setdefault(unit.discipline_code, []).append(unit)
+        named = [
+            DisciplineGroup(code, discipline_names.get(code, code), found)
+            for code, found in by_discipline.items()
+        ]
+        groups.append(DayGroup(day, sorted(named, key=lambda g: (g.name, g.code))))
+    return groups
 
 
 def day_summaries(units: Iterable[UnitPublic]) -> list[DaySummary]:
@@ -112,7 +162,9 @@ def schedule(
     )
     units = queries.schedule(session, where)
     summary = shown is None and not where.discipline and not where.venue
-    groups = [] if summary else [(d, list(us)) for d, us in groupby(units, key=lambda u: u.day)]
+    all_disciplines = queries.disciplines(session)
+    discipline_names = {d.code: d.name for d in all_disciplines}
+    groups = [] if summary else group_units(units, discipline_names)
     previous, following = _neighbours(shown, days)
     kept = {k: v for k, v in (("discipline", where.discipline), ("venue", where.venue)) if v}
     lang = lang_of(request)
@@ -120,7 +172,6 @@ def schedule(
     def day_url(target: date) -> str:
         return f"/{lang}/schedule?{urlencode({'day': target.isoformat(), **kept})}"
 
-    all_disciplines = queries.disciplines(session)
     context = {
         "nav": "schedule",
         "day": shown,
@@ -133,7 +184,6 @@ def schedule(
         "discipline": where.discipline,
         "venue": where.venue,
         "disciplines": [(d.code, d.name) for d in all_disciplines],
-        "discipline_names": {d.code: d.name for d in all_disciplines},
         "venues": [(v.code, v.name) for v in queries.venues(session)],
     }
     return render(request, "schedule.html", context)

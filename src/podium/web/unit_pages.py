@@ -17,7 +17,7 @@ from podium.games.schemas import EventPublic, UnitPublic
 from podium.results import MedallistPublic, ResultPublic, medallists, unit_results
 from podium.web.coverage import results_end
 from podium.web.deps import GamesSession
-from podium.web.names import printed_medallists
+from podium.web.names import noc_names, printed_medallists
 from podium.web.rendering import LANG_PATH, PageRoute, exact_or_upper, lang_of, moved_to, render
 
 __all__ = ["OPTIONAL_COLUMNS", "event_medallists", "router", "shown_columns"]
@@ -91,6 +91,7 @@ def unit(request: Request, session: GamesSession, rsc: str) -> Response:
         "columns": shown_columns(results),
         "medals": _unit_medals(session, found, event, discipline_name) if results else {},
         "results_end": end if end is not None and found.day > end else None,
+        "noc_names": noc_names(session) if results else {},
     }
     return render(request, "unit.html", context)
 
@@ -108,5 +109,6 @@ def event(request: Request, session: GamesSession, code: str) -> Response:
         "discipline_name": discipline_name,
         "medals": event_medallists(session, found, discipline_name),
         "units": queries.units_of_event(session, found.rsc),
+        "noc_names": noc_names(session),
     }
     return render(request, "event.html", context)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from podium.core.clock import Clock, system_clock
+from podium.games import GAMES_TIME_ZONE
 from podium.odf import (
     FeedContext,
 )
@@ -14,7 +14,7 @@ from podium.odf import (
 __all__ = ["GENDERS", "PARIS", "OdfMessageFile", "as_of", "evening", "feed_context", "split_name"]
 
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = GAMES_TIME_ZONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,10 @@ from podium.games.models import (
     Unit,
     Venue,
 )
+from podium.games.rules import GAMES_TIME_ZONE
 
 __all__ = [
+    "GAMES_TIME_ZONE",
     "CompetitionSession",
     "Discipline",
     "Event",

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from podium.odf.errors import OdfReadError
 from podium.odf.model import LocalName
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lxml import etree
 
-__all__ = ["names", "opt_int", "opt_moment", "text", "to_date"]
+__all__ = ["names", "opt_int", "opt_moment", "read_bytes", "text", "to_date"]
 
 
 def text(element: etree._Element, name: str, default: str = "") -> str:
@@ -57,3 +60,16 @@ def names(element: etree._Element, tag: str) -> tuple[LocalName, ...]:
     return tuple(
         LocalName(text(child, "Language"), text(child, "Value")) for child in element.iter(tag)
     )
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return the bytes of a message file.
+
+    Raises:
+        OdfReadError: `odf_unreadable`, naming the file and the reason.
+    """
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        msg = f"{path}: cannot read the file: {error.strerror or error}"
+        raise OdfReadError(msg, code="odf_unreadable") from error

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn, cast
 from lxml import etree
 
 from podium.core.errors import InvalidInputError
-from podium.odf._read import names, opt_int, opt_moment, text, to_date
+from podium.odf._read import names, opt_int, opt_moment, read_bytes, text, to_date
 from podium.odf.codes import Rsc
 from podium.odf.errors import OdfReadError
 from podium.odf.model import (
@@ -216,9 +216,5 @@ def parse_file(path: str | Path) -> OdfMessage:
 
     """
     path = Path(path)
-    try:
-        xml = path.read_bytes()
-    except OSError as error:
-        msg = f"{path}: cannot read the file: {error.strerror or error}"
-        raise OdfReadError(msg, code="odf_unreadable") from error
+    xml = read_bytes(path)
     return parse_message(xml, name=str(path))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 from lxml import etree
 
+from podium.odf._read import read_bytes
 from podium.odf.errors import OdfReadError, OdfSchemaError
 
 if TYPE_CHECKING:
@@ -104,9 +105,5 @@ def validate_file(path: str | Path) -> list[OdfValidationError]:
 
     """
     path = Path(path)
-    try:
-        xml = path.read_bytes()
-    except OSError as error:
-        msg = f"{path}: cannot read the file: {error.strerror or error}"
-        raise OdfReadError(msg, code="odf_unreadable") from error
+    xml = read_bytes(path)
     return validate_message(xml, name=str(path))

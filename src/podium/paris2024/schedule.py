@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from podium.games import GAMES_TIME_ZONE
 from podium.odf import Rsc
 from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
 
 __all__ = ["PARIS", "MasterData", "ResultUnit", "load_master_data"]
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = GAMES_TIME_ZONE
 """The Games' time zone: competition days are local days."""
 
 

@@ -14,7 +14,6 @@ from functools import cache
 from importlib import resources
 from io import BytesIO
 from typing import Literal, get_args
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, tokenize_pattern, untokenize_pattern
@@ -22,6 +21,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from podium.games import GAMES_TIME_ZONE
 
 __all__ = [
     "GAMES_ZONE",
@@ -39,7 +40,7 @@ Lang = Literal["en", "fr"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 """Every language of the pages, the default first."""
 
-GAMES_ZONE = ZoneInfo("Europe/Paris")
+GAMES_ZONE = GAMES_TIME_ZONE
 """The time zone of the Paris 2024 Games: every time is shown in it."""
 
 _LOCALES: dict[Lang, str] = {"en": "en_GB", "fr": "fr_FR"}

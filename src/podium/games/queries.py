@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from podium.core.errors import NotFoundError
@@ -58,6 +59,21 @@ def _venue_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Venue.code, Venue.name)).all())
 
 
+_Row = TypeVar("_Row")
+
+
+def _units(session: Session, query: Select[Unit]) -> list[UnitPublic]:
+    names = _venue_names(session)
+    return [_unit_public(u, names) for u in session.scalars(query)]
+
+
+def _found(row: _Row | None, what: str, key: str) -> _Row:
+    """Return `row`, or raise `<what>_not_found` quoting at most 40 characters of the key."""
+    if row is None:
+        raise NotFoundError(f"no {what} {key[:40]!r}", code=f"{what.lower()}_not_found")
+    return row
+
+
 def competition_days(session: Session) -> list[date]:
     """Return every day that has at least one unit, in order."""
     return list(session.scalars(select(Unit.day).distinct().order_by(Unit.day)))
@@ -78,8 +94,7 @@ def schedule(session: Session, where: ScheduleFilter) -> list[UnitPublic]:
         query = query.where(Unit.discipline_code == where.discipline)
     if where.venue:
         query = query.where(Unit.venue_code == where.venue)
-    names = _venue_names(session)
-    return [_unit_public(u, names) for u in session.scalars(query)]
+    return _units(session, query)
 
 
 def unit(session: Session, rsc: str) -> UnitPublic:
@@ -89,9 +104,7 @@ def unit(session: Session, rsc: str) -> UnitPublic:
         NotFoundError: `unit_not_found`.
 
     """
-    found = session.get(Unit, rsc)
-    if found is None:
-        raise NotFoundError(f"no unit {rsc[:40]!r}", code="unit_not_found")
+    found = _found(session.get(Unit, rsc), "unit", rsc)
     return _unit_public(found, _venue_names(session))
 
 
@@ -103,9 +116,7 @@ def event(session: Session, rsc: str) -> EventPublic:
 
     """
     found = session.get(Event, rsc) or session.scalar(select(Event).where(Event.code == rsc))
-    if found is None:
-        raise NotFoundError(f"no event {rsc[:40]!r}", code="event_not_found")
-    return EventPublic.model_validate(found)
+    return EventPublic.model_validate(_found(found, "event", rsc))
 
 
 def events_of_discipline(session: Session, discipline: str | None = None) -> list[EventPublic]:
@@ -119,8 +130,7 @@ def events_of_discipline(session: Session, discipline: str | None = None) -> lis
 def units_of_event(session: Session, event_rsc: str) -> list[UnitPublic]:
     """Return the units of an event in start order."""
     query = select(Unit).where(Unit.event_rsc == event_rsc).order_by(Unit.starts_at, Unit.rsc)
-    names = _venue_names(session)
-    return [_unit_public(u, names) for u in session.scalars(query)]
+    return _units(session, query)
 
 
 def noc(session: Session, code: str) -> NocPublic:
@@ -130,10 +140,7 @@ def noc(session: Session, code: str) -> NocPublic:
         NotFoundError: `noc_not_found`.
 
     """
-    found = session.get(Noc, code)
-    if found is None:
-        raise NotFoundError(f"no NOC {code[:40]!r}", code="noc_not_found")
-    return NocPublic.model_validate(found)
+    return NocPublic.model_validate(_found(session.get(Noc, code), "NOC", code))
 
 
 def nocs(session: Session) -> list[NocPublic]:

@@ -47,6 +47,9 @@ class Erasure(enum.StrEnum):
     ERASE = "erase"  # destroyed (crypto-shredded where encrypted)
     KEEP_PUBLISHED = "keep-published"  # official results: archiving exemption, Art. 17(3)(d)
     NOT_PERSONAL = "not-personal"  # nothing to erase
+    # Accountability records (audit log, data-subject requests) kept for compliance with a
+    # legal obligation and for legal claims, Art. 17(3)(b) and (e); they hold pseudonyms only.
+    KEEP_LEGAL_OBLIGATION = "keep-legal-obligation"
 
 
 class DataCategory(enum.StrEnum):
@@ -65,6 +68,9 @@ class DataCategory(enum.StrEnum):
     PAYMENT = "payment"
     BIOGRAPHY = "biography"
     VETTING = "vetting"
+    OPERATOR = "operator"
+    CREDENTIAL = "credential"
+    AUDIT = "audit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +124,14 @@ CATALOG: dict[DataCategory, CategoryRule] = {
     DataCategory.PAYMENT: _rule(_EU, 3650, Erasure.ERASE),
     DataCategory.BIOGRAPHY: _rule(_EU, 365, Erasure.ERASE),
     DataCategory.VETTING: _rule(_EU, 180, Erasure.ERASE),
+    # Staff accounts (name, home country, employer): erased when the account is deleted.
+    DataCategory.OPERATOR: _rule(_EU, 365, Erasure.ERASE),
+    # Password and token hashes: secrets of an operator account, never exported.
+    DataCategory.CREDENTIAL: CategoryRule(
+        personal=True, residency=_EU, retention_days=365, exported=False, erasure=Erasure.ERASE
+    ),
+    # The audit trail and the register of data-subject requests: accountability (Art. 5(2)).
+    DataCategory.AUDIT: _rule(_EU, 3650, Erasure.KEEP_LEGAL_OBLIGATION),
 }
 """The rules of every category. A test checks that each category has one."""
 

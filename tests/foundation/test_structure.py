@@ -15,7 +15,7 @@ from podium.migrations import upgrade_plane
 from podium.migrations.metadata import metadata_of
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "podium"
-DOMAINS = {"games", "people", "results", "odf", "paris2024"}
+DOMAINS = {"games", "people", "results", "odf", "paris2024", "subjects"}
 
 
 @pytest.mark.parametrize("plane", list(Plane))

@@ -4,38 +4,56 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from podium import __version__
+from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
 from podium.core.db import Planes, open_planes
-from podium.core.errors import InvalidInputError, NotFoundError, PodiumError
+from podium.core.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    PodiumError,
+)
 from podium.core.settings import Settings
+from podium.privacy.spine import Spine, open_spine
+from podium.web.auth import StaffSignInRequiredError
 
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None, planes: Planes | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, planes: Planes | None = None, spine: Spine | None = None
+) -> FastAPI:
     """Build the application over migrated, imported planes.
 
     Args:
         settings: the node's settings (read from the environment when None).
         planes: already open planes (tests pass theirs); opened from settings when None.
+        spine: the privacy services (policy, keys, audit); opened from settings when None,
+            so that an invalid policy file stops the node at start.
 
     """
     settings = settings or Settings()
     owned = planes is None
+    owned_spine = spine is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.planes = planes or open_planes(settings)
+        app.state.spine = spine or open_spine(settings)
         app.state.settings = settings
         yield
         if owned:
             app.state.planes.dispose()
+        if owned_spine:
+            app.state.spine.close()
 
     app = FastAPI(
         title="Podium",
@@ -44,7 +62,9 @@ def create_app(settings: Settings | None = None, planes: Planes | None = None) -
         lifespan=lifespan,
     )
     app.include_router(api_router)
+    app.include_router(privacy_router)
     _mount_optional(app)
+    app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
@@ -60,16 +80,25 @@ def _mount_optional(app: FastAPI) -> None:
     install_error_pages(app)
 
 
+_STATUS: tuple[tuple[type[PodiumError], int], ...] = (
+    (NotFoundError, 404),
+    (InvalidInputError, 422),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+)
+
+
 async def _podium_error(_request: Request, error: Exception) -> JSONResponse:
-    status = (
-        404
-        if isinstance(error, NotFoundError)
-        else 422
-        if isinstance(error, InvalidInputError)
-        else 500
-    )
+    status = next((s for kind, s in _STATUS if isinstance(error, kind)), 500)
     code = getattr(error, "code", "podium_error")
-    return JSONResponse({"error": code, "detail": str(error)}, status_code=status)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": code, "detail": str(error)}, status_code=status, headers=headers)
+
+
+async def _sign_in(request: Request, _error: Exception) -> RedirectResponse:
+    """Send a visitor of a staff page who is not signed in to the sign-in page."""
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return RedirectResponse(f"/staff/login?next={target}", status_code=303)
 
 
 async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from podium.core.db import Planes, open_planes
+from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.games import Unit
 from podium.migrations import upgrade_all
+from podium.privacy.spine import Spine, open_spine
 
-__all__ = ["console", "has_games_data", "open_node", "require_games_data"]
+__all__ = ["console", "has_games_data", "open_node", "open_node_spine", "require_games_data"]
 
 console = Console(stderr=True)
 """Messages for the operator go to standard error; data goes to standard output."""
@@ -39,6 +41,22 @@ def open_node(settings: Settings) -> Planes:
         )
         raise typer.Exit(code=2) from None
     return planes
+
+
+def open_node_spine(settings: Settings) -> tuple[Planes, Spine]:
+    """Open and migrate both planes, then the privacy services, or exit with the reason.
+
+    Raises:
+        typer.Exit: code 2 when a database, the policy file or the master key is unusable.
+    """
+    planes = open_node(settings)
+    try:
+        spine = open_spine(settings)
+    except PodiumError as error:
+        planes.dispose()
+        console.print(escape(f"cannot open the privacy services: [{error.code}] {error}"))
+        raise typer.Exit(code=2) from None
+    return planes, spine
 
 
 def has_games_data(planes: Planes) -> bool:

@@ -14,8 +14,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from podium.cli.audit import app as audit_app
 from podium.cli.common import console, has_games_data, open_node, require_games_data
 from podium.cli.odf import odf_app
+from podium.cli.privacy import keys_app, operator_app
 from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
@@ -30,6 +32,9 @@ app = typer.Typer(
 import_app = typer.Typer(help="Import data sets.")
 app.add_typer(import_app, name="import")
 app.add_typer(odf_app, name="odf")
+app.add_typer(operator_app, name="operator")
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 _IMPORT_STAGES = (
     "NOCs",

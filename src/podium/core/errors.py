@@ -3,14 +3,23 @@
     PodiumError               every error Podium raises on purpose; carries a stable `code`
     ├── InvalidInputError     input that breaks a rule (a field, a code, a row)
     ├── NotFoundError         a looked-up object does not exist
-    └── ConfigurationError    the node is set up wrong
+    ├── ConfigurationError    the node is set up wrong
+    ├── AuthenticationError   no valid operator credentials (HTTP 401)
+    └── PermissionDeniedError the operator may not do this (HTTP 403)
 
 Domains subclass these in their own `errors.py`; the `code` is stable and tests assert on it.
 """
 
 from __future__ import annotations
 
-__all__ = ["ConfigurationError", "InvalidInputError", "NotFoundError", "PodiumError"]
+__all__ = [
+    "AuthenticationError",
+    "ConfigurationError",
+    "InvalidInputError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PodiumError",
+]
 
 
 class PodiumError(Exception):
@@ -47,3 +56,15 @@ class ConfigurationError(PodiumError):
     """The node is configured wrong (a database URL, a missing folder, a bad key)."""
 
     code = "configuration"
+
+
+class AuthenticationError(PodiumError):
+    """No valid credentials: no token or session, or an unknown, expired or revoked one."""
+
+    code = "not_authenticated"
+
+
+class PermissionDeniedError(PodiumError):
+    """An authenticated operator may not do this (missing scope, role or purpose)."""
+
+    code = "forbidden"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -22,6 +23,14 @@ class Settings(BaseSettings):
         sovereign_db_url: SQLAlchemy URL of the sovereign plane (EU host only).
         source: the ODF `Source` of messages this node emits (ODF Foundation Principles §6.1).
         games_code: the ODF `CompetitionCode` of the Games this node serves.
+        key_dir: the key store folder (pseudonymisation key, master key, subject keys,
+            audit signing key), apart from both databases; default `<data_dir>/keys`.
+        policy_file: the access policy (TOML); default the bundled `privacy/policy.toml`.
+        audit_checkpoint_every: sign an audit checkpoint every this many records.
+        retention_days: per data category, a retention period (days after the Games)
+            that overrides the catalog's, e.g. `{"health": 14}`.
+        games_end: the last day of the Games, from which retention periods run.
+        secure_cookies: mark the sign-in cookie `Secure` (off only for plain-HTTP tests).
 
     """
 
@@ -33,6 +42,11 @@ class Settings(BaseSettings):
     source: str = "PODIUM"
     games_code: str = "OG2024"
     key_dir: Path | None = None
+    policy_file: Path | None = None
+    audit_checkpoint_every: int = Field(default=1000, ge=1)
+    retention_days: dict[str, int] = Field(default_factory=dict)
+    games_end: date = date(2024, 9, 8)
+    secure_cookies: bool = True
 
     def key_store(self) -> Path:
         """Return the key store folder, defaulting to `<data_dir>/keys`."""

@@ -8,11 +8,21 @@ from podium.core.categories import Plane
 from podium.core.db import GamesBase, SovereignBase
 from podium.games import models as _games_models
 from podium.people import models as _people_models
+from podium.privacy import audit as _audit_models
+from podium.privacy import operators as _operator_models
+from podium.privacy import register as _register_models
 from podium.results import models as _results_models
 
 __all__ = ["metadata_of"]
 
-_LOADED = (_games_models, _people_models, _results_models)
+_LOADED = (
+    _games_models,
+    _people_models,
+    _results_models,
+    _audit_models,
+    _operator_models,
+    _register_models,
+)
 
 
 def metadata_of(plane: Plane) -> MetaData:

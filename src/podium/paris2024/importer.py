@@ -8,10 +8,7 @@ report (file, line, column, reason) that is printed and saved.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -25,6 +22,7 @@ from sqlalchemy.orm import Session
 from podium.core.clock import Clock, system_clock
 from podium.core.db import GamesBase, Planes, SovereignBase
 from podium.core.errors import ConfigurationError
+from podium.core.settings import Settings
 from podium.core.sync import SyncCount, sync_table
 from podium.paris2024.csvsource import BadRowError, Quarantine, SourceFileError
 from podium.paris2024.medals import link_medal_units, load_medal_rows
@@ -32,7 +30,12 @@ from podium.paris2024.people import PeopleData, load_nocs, load_people
 from podium.paris2024.preliminary import load_preliminary_slots
 from podium.paris2024.results import load_results
 from podium.paris2024.schedule import load_master_data
-from podium.people import PseudonymKey
+from podium.people import Person, PseudonymKey
+from podium.privacy.access import record_write
+from podium.privacy.errors import KeyDestroyedError
+from podium.privacy.pseudonyms import key_fingerprint, pseudonym_key
+from podium.privacy.register import erased_subjects
+from podium.privacy.spine import Spine, open_spine
 
 __all__ = [
     "ImportOptions",
@@ -42,6 +45,8 @@ __all__ = [
     "key_fingerprint",
     "pseudonym_key",
 ]
+# `key_fingerprint` and `pseudonym_key` live in `podium.privacy.pseudonyms`; re-exported
+# here for the callers that knew them from the importer.
 
 Step = Callable[[str], None]
 
@@ -93,32 +98,10 @@ class ImportReport:
         return json.dumps(body, indent=2, default=str)
 
 
-def pseudonym_key(key_dir: Path) -> bytes:
-    """Return the installation's pseudonymisation key, creating it on first use.
-
-    The key lives in the key store folder, apart from both databases: without it the
-    games plane's subject IDs cannot be linked back to codes.
-
-    Args:
-        key_dir: the key store folder.
-    """
-    path = key_dir / "pseudonym.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
-    return path.read_bytes()
-
-
 class PseudonymKeyMismatchError(ConfigurationError):
     """The pseudonymisation key is not the one that made the stored subject IDs."""
 
     code = "pseudonym_key_mismatch"
-
-
-def key_fingerprint(key: bytes) -> str:
-    """Return a fingerprint of the pseudonymisation key that reveals nothing of it."""
-    return hmac.new(key, b"podium pseudonym key fingerprint", hashlib.sha256).hexdigest()
 
 
 def _check_key(sovereign: Session, fingerprint: str, key_dir: Path) -> None:
@@ -200,7 +183,11 @@ def _both_planes(planes: Planes) -> Iterator[tuple[Any, Any]]:
 
 
 def import_paris2024(
-    planes: Planes, options: ImportOptions, step: Step | None = None, clock: Clock = system_clock
+    planes: Planes,
+    options: ImportOptions,
+    step: Step | None = None,
+    clock: Clock = system_clock,
+    spine: Spine | None = None,
 ) -> ImportReport:
     """Import the Paris 2024 files into both planes.
 
@@ -209,6 +196,8 @@ def import_paris2024(
         options: source folder, data folder and strictness.
         step: called with the name of each stage, for progress display.
         clock: gives the report's start time.
+        spine: the node's privacy services (keys, cipher, audit log); opened from the
+            options' key folder when None.
 
     Returns:
         The report; it is also saved under `<data_dir>/reports/`.
@@ -226,18 +215,93 @@ def import_paris2024(
     collected = _collect(options, quarantine, tick)
     report = ImportReport(started_at=started.isoformat(), source=str(options.source))
     tick("writing")
-    with _both_planes(planes) as (games, sovereign):
-        _check_key(sovereign, collected.fingerprint, options.key_store)
-        for name, rows in collected.games.items():
-            report.tables.append(sync_table(games, GamesBase.metadata.tables[name], rows))
-        games.flush()
-        for name, rows in collected.sovereign.items():
-            table = SovereignBase.metadata.tables[name]
-            report.tables.append(sync_table(sovereign, table, rows))
+    owned = spine is None
+    spine = spine or open_spine(Settings(data_dir=options.data_dir, key_dir=options.key_store))
+    try:
+        with _both_planes(planes) as (games, sovereign):
+            _check_key(sovereign, collected.fingerprint, options.key_store)
+            for name, rows in collected.games.items():
+                report.tables.append(sync_table(games, GamesBase.metadata.tables[name], rows))
+            games.flush()
+            collected.sovereign["person"] = _seal_persons(
+                sovereign, spine, collected.sovereign["person"]
+            )
+            for name, rows in collected.sovereign.items():
+                table = SovereignBase.metadata.tables[name]
+                report.tables.append(sync_table(sovereign, table, rows))
+    finally:
+        if owned:
+            spine.close()
     report.quarantined = [_fault_dict(f) for f in quarantine.rows]
     report.notices = [_fault_dict(f) for f in quarantine.notices]
     _save(report, options.data_dir, started)
     return report
+
+
+_SEALED_FIELDS = {"full_name": "identity", "birth_date": "birth-date"}
+
+
+def _seal_persons(
+    sovereign: Session, spine: Spine, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Seal the protected fields of the person rows, reusing unchanged ciphertexts.
+
+    AES-GCM takes a fresh nonce each time, so sealing an unchanged value again would
+    rewrite every row on every import; opening the stored token and comparing keeps a
+    second import at zero writes. Erased subjects are left out (never re-created,
+    Art. 17), and a field whose key a retention run shredded stays empty. Each subject
+    written gets one audit record.
+    """
+    existing = {p.subject_id: p for p in sovereign.scalars(select(Person))}
+    erased = erased_subjects(sovereign)
+    fresh = [r["subject_id"] for r in rows if r["subject_id"] not in existing]
+    spine.keys.create_many(
+        (sid, category)
+        for sid in fresh
+        if sid not in erased
+        for category in _SEALED_FIELDS.values()
+    )
+    sealed_rows: list[dict[str, Any]] = []
+    for row in rows:
+        sid = row["subject_id"]
+        if sid in erased:
+            continue
+        old = existing.get(sid)
+        out = dict(row)
+        written: list[str] = []
+        for field_name, category in _SEALED_FIELDS.items():
+            value = row[field_name]
+            plain = value.isoformat() if hasattr(value, "isoformat") else value
+            stored = getattr(old, field_name) if old is not None else None
+            try:
+                if (
+                    old is not None
+                    and spine.cipher.open(sid, category, field_name, stored) == plain
+                ):
+                    out[field_name] = stored
+                    continue
+                out[field_name] = spine.cipher.seal(sid, category, field_name, plain)
+            except KeyDestroyedError:
+                out[field_name] = None  # shredded by retention: stays gone
+                continue
+            written.append(field_name)
+        if (
+            written
+            or old is None
+            or old.organisation != row["organisation"]
+            or old.function != row["function"]
+        ):
+            record_write(
+                spine,
+                sovereign,
+                operator="system",
+                action="people.person.import",
+                subject=sid,
+                fields=tuple(written) or ("organisation", "function"),
+                purpose="accreditation",
+            )
+        sealed_rows.append(out)
+    return sealed_rows
 
 
 def _save(report: ImportReport, data_dir: Path, started: datetime) -> Path:

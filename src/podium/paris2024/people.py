@@ -7,13 +7,12 @@ keyed pseudonymous subject ID (GDPR Art. 4(5), Art. 25).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from podium.paris2024.csvsource import BadRowError, CsvSource, Quarantine, Row, read_rows
+from podium.privacy.pseudonyms import subject_id
 
 __all__ = ["PeopleData", "load_nocs", "load_people", "subject_id"]
 
@@ -22,21 +21,6 @@ _DELEGATION_NAMES = {"AIN": "Individual Neutral Athletes"}
 
 _SPECIAL_DELEGATIONS = {"AIN", "EOR", "IOA", "ROT", "IOP", "NPA", "RPC"}
 _GENDERS = {"male": "M", "female": "W", "m": "M", "w": "W", "f": "W", "x": "X", "o": "O"}
-
-
-def subject_id(key: bytes, source_code: str) -> str:
-    """Return the pseudonymous subject ID of a person.
-
-    A keyed hash (HMAC-SHA-256, truncated to 128 bits, hex): stable for the same key, so
-    imports are idempotent, and not reversible from the 7-digit ODF codes without the key,
-    which stays in the sovereign plane's key store (GDPR Art. 4(5)).
-
-    Args:
-        key: the installation's pseudonymisation key (32 random bytes).
-        source_code: the person's code in the source data.
-
-    """
-    return hmac.new(key, source_code.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @dataclass

@@ -8,15 +8,13 @@ pseudonym (GDPR Art. 4(5)) that reveals nothing without the sovereign key.
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped
 
 from podium.core.categories import DataCategory, column
 from podium.core.db import GamesBase, SovereignBase
 
-__all__ = ["Participant", "Person", "PseudonymKey", "Team", "TeamMember"]
+__all__ = ["SEALED", "Participant", "Person", "PseudonymKey", "Team", "TeamMember"]
 
 _C = DataCategory.COMPETITION
 _PUB = DataCategory.PUBLISHED_IDENTITY
@@ -39,7 +37,9 @@ class Participant(GamesBase):
 
     __tablename__ = "participant"
 
-    code: Mapped[str] = column(_C, String(20), primary_key=True)
+    code: Mapped[str] = column(
+        _C, String(20), primary_key=True, info={"subject_link": "participant"}
+    )
     subject_id: Mapped[str] = column(DataCategory.PSEUDONYM, String(32), unique=True)
     printed_name: Mapped[str] = column(_PUB, String(160))
     tv_name: Mapped[str | None] = column(_PUB, String(160))
@@ -60,7 +60,7 @@ class Team(GamesBase):
 
     __tablename__ = "team"
 
-    code: Mapped[str] = column(_C, String(40), primary_key=True)
+    code: Mapped[str] = column(_C, String(40), primary_key=True, info={"subject_link": "team"})
     name: Mapped[str] = column(_PUB, String(160))
     noc: Mapped[str] = column(_PUB, ForeignKey("noc.code"), index=True)
     gender: Mapped[str] = column(_PUB, String(1))
@@ -75,28 +75,38 @@ class TeamMember(GamesBase):
     __tablename__ = "team_member"
 
     team_code: Mapped[str] = column(_C, ForeignKey("team.code"), primary_key=True)
-    participant_code: Mapped[str] = column(_C, String(20), primary_key=True)
+    participant_code: Mapped[str] = column(
+        _C, String(20), primary_key=True, info={"subject_link": "participant"}
+    )
+
+
+SEALED = {"sealed": True}
+"""Column info of a protected field: stored only as an AES-GCM token (`privacy.fields`)."""
 
 
 class Person(SovereignBase):
     """The personal data of a data subject (sovereign plane only).
 
+    Protected fields are sealed with the subject's data key of their category
+    (`podium.privacy.fields`): a database copy alone reveals nothing, and erasing the
+    subject's keys makes every copy unreadable (crypto-shredding, GDPR Art. 17, 32).
+
     Attributes:
         subject_id: pseudonymous subject ID shared with the games plane.
-        full_name: legal name as registered.
-        birth_date: date of birth (may be unknown).
-        organisation: responsible organisation code (NOC or federation).
-        function: accreditation function (Athlete, Coach, Referee, ...).
+        full_name: legal name as registered (sealed, category identity).
+        birth_date: date of birth as ISO text (sealed, category birth-date); may be unknown.
+        organisation: responsible organisation code (NOC or federation), as published.
+        function: accreditation function (Athlete, Coach, Referee, ...), as published.
 
     """
 
     __tablename__ = "person"
 
     subject_id: Mapped[str] = column(DataCategory.PSEUDONYM, String(32), primary_key=True)
-    full_name: Mapped[str] = column(DataCategory.IDENTITY, String(160))
-    birth_date: Mapped[date | None] = column(DataCategory.BIRTH_DATE, Date)
-    organisation: Mapped[str | None] = column(DataCategory.IDENTITY, String(8))
-    function: Mapped[str | None] = column(DataCategory.IDENTITY, String(60))
+    full_name: Mapped[bytes | None] = column(DataCategory.IDENTITY, LargeBinary, info=SEALED)
+    birth_date: Mapped[bytes | None] = column(DataCategory.BIRTH_DATE, LargeBinary, info=SEALED)
+    organisation: Mapped[str | None] = column(_PUB, String(8))
+    function: Mapped[str | None] = column(_PUB, String(60))
 
 
 class PseudonymKey(SovereignBase):

@@ -37,7 +37,9 @@ class UnitResult(GamesBase):
     __tablename__ = "unit_result"
 
     unit_rsc: Mapped[str] = column(_C, ForeignKey("unit.rsc"), primary_key=True)
-    competitor_code: Mapped[str] = column(_C, String(40), primary_key=True)
+    competitor_code: Mapped[str] = column(
+        _C, String(40), primary_key=True, info={"subject_link": "competitor"}
+    )
     competitor_type: Mapped[str] = column(_C, String(8))
     competitor_name: Mapped[str] = column(_PUB, String(160))
     noc: Mapped[str] = column(_PUB, ForeignKey("noc.code"), index=True)
@@ -77,7 +79,9 @@ class MedalRecord(GamesBase):
     discipline: Mapped[str] = column(_C, String(80))
     medal: Mapped[str] = column(_C, String(6))
     noc: Mapped[str] = column(_PUB, String(3), index=True)
-    competitor_code: Mapped[str | None] = column(_C, String(40))
+    competitor_code: Mapped[str | None] = column(
+        _C, String(40), info={"subject_link": "competitor"}
+    )
     competitor_name: Mapped[str] = column(_PUB, String(160))
     awarded_on: Mapped[date] = column(_C, Date)
     unit_rsc: Mapped[str | None] = column(_C, String(34))

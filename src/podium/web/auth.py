@@ -1,0 +1,129 @@
+"""Authentication of operators for the API and the staff pages (FastAPI dependencies).
+
+An API client presents `Authorization: Bearer pdm_…` and declares its purpose with the
+`X-Podium-Purpose` header; a member of staff signs in on `/staff/login` and carries the
+`podium_session` cookie (HttpOnly, SameSite=Strict, Secure unless switched off for a
+plain-HTTP test node), whose session row holds the purpose chosen at sign-in. Every
+non-public route depends on `require_operator` or `require_scope`; a test enumerates the
+routes and proves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from podium.core.db import Planes
+from podium.core.errors import AuthenticationError, PermissionDeniedError
+from podium.privacy.operators import Principal, authenticate_token, session_principal
+from podium.privacy.spine import Spine
+
+__all__ = [
+    "COOKIE",
+    "PURPOSE_HEADER",
+    "CurrentOperator",
+    "OptionalOperator",
+    "SovereignSession",
+    "SpineDep",
+    "StaffSignInRequiredError",
+    "optional_operator",
+    "require_operator",
+    "require_scope",
+    "sovereign_session",
+]
+
+COOKIE = "podium_session"
+PURPOSE_HEADER = "X-Podium-Purpose"
+
+
+class StaffSignInRequiredError(AuthenticationError):
+    """A staff page was asked for without a sign-in: answered by a redirect to the login."""
+
+    code = "sign_in_required"
+
+
+def sovereign_session(request: Request) -> Iterator[Session]:
+    """Yield a sovereign-plane session in one transaction, committed when the request succeeds."""
+    planes: Planes = request.app.state.planes
+    with planes.sovereign_session() as session:
+        yield session
+
+
+SovereignSession = Annotated[Session, Depends(sovereign_session)]
+"""A sovereign-plane session for one request (personal data, audit log)."""
+
+
+def get_spine(request: Request) -> Spine:
+    """Return the node's privacy services."""
+    spine: Spine = request.app.state.spine
+    return spine
+
+
+SpineDep = Annotated[Spine, Depends(get_spine)]
+"""The node's privacy services (policy, keys, cipher, audit log)."""
+
+
+def _principal(request: Request, session: Session) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthenticationError("use 'Authorization: Bearer <token>'")
+        purpose = request.headers.get(PURPOSE_HEADER) or None
+        return authenticate_token(session, token, purpose)
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        try:
+            return session_principal(session, cookie)
+        except AuthenticationError:
+            return None
+    return None
+
+
+def optional_operator(request: Request, session: SovereignSession) -> Principal | None:
+    """Return the signed-in operator, or None for a member of the public.
+
+    Raises:
+        AuthenticationError: a bearer token was presented and is not valid.
+    """
+    return _principal(request, session)
+
+
+def require_operator(request: Request, session: SovereignSession) -> Principal:
+    """Return the authenticated operator.
+
+    Raises:
+        StaffSignInRequiredError: a staff page (`/staff/…`) without a sign-in (redirected to login).
+        AuthenticationError: any other route without valid credentials (HTTP 401).
+    """
+    principal = _principal(request, session)
+    if principal is None:
+        if request.url.path.startswith("/staff"):
+            raise StaffSignInRequiredError("sign in to see this page")
+        raise AuthenticationError("this endpoint needs an operator's API token or sign-in")
+    return principal
+
+
+OptionalOperator = Annotated[Principal | None, Depends(optional_operator)]
+CurrentOperator = Annotated[Principal, Depends(require_operator)]
+
+
+def require_scope(scope: str) -> Callable[[Principal], Principal]:
+    """Return a dependency that admits an operator whose credentials carry `scope`.
+
+    Args:
+        scope: `domain:resource:action`, e.g. `people:person:read`.
+
+    Raises:
+        PermissionDeniedError: (from the dependency) the token lacks the scope (HTTP 403).
+    """
+
+    def dependency(principal: CurrentOperator) -> Principal:
+        if not principal.allows(scope):
+            raise PermissionDeniedError(f"this token lacks the scope {scope}", code="scope_missing")
+        return principal
+
+    return dependency

@@ -19,6 +19,8 @@ from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
 from podium.migrations import upgrade_all
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
+from podium.privacy.spine import Spine, open_spine
+from tests.operators import TestOperator, create_test_operators
 
 POSTGRES_URL = os.environ.get(
     "PODIUM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -65,6 +67,26 @@ def imported(
 def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
     """The imported SQLite planes."""
     return imported[0]
+
+
+@pytest.fixture(scope="session")
+def node_settings(imported: tuple[Planes, ImportReport, Path]) -> Settings:
+    """Settings of the imported node (plain-HTTP test client: cookies not `Secure`)."""
+    return Settings(data_dir=imported[2], secure_cookies=False)
+
+
+@pytest.fixture(scope="session")
+def spine(node_settings: Settings) -> Iterator[Spine]:
+    """The imported node's privacy services (policy, keys, cipher, audit log)."""
+    opened = open_spine(node_settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def operators(planes: Planes, spine: Spine) -> dict[str, TestOperator]:
+    """The test operators of `tests/operators.py`, created once on the imported node."""
+    return create_test_operators(planes, spine)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "open_web_session",
     "scope_allows",
     "session_principal",
+    "set_session_purpose",
 ]
 
 _OP = DataCategory.OPERATOR
@@ -514,3 +515,21 @@ def session_principal(session: Session, token: str) -> Principal:
 def close_web_session(session: Session, token: str) -> None:
     """Close a sign-in session (sign-out); closing an unknown one does nothing."""
     session.query(WebSession).filter(WebSession.id_hash == _hash_session(token)).delete()
+
+
+def set_session_purpose(session: Session, token: str, purpose: str) -> None:
+    """Change the purpose declared for a sign-in session (GDPR Art. 5(1)(b)).
+
+    Raises:
+        AuthenticationError: unknown or ended session.
+        InvalidInputError: the purpose is not one of the operator's (`purpose_not_permitted`).
+    """
+    principal = session_principal(session, token)
+    if purpose not in principal.purposes:
+        raise InvalidInputError(
+            f"purpose {purpose!r} is not one of this operator's purposes",
+            code="purpose_not_permitted",
+        )
+    session.execute(
+        update(WebSession).where(WebSession.id_hash == _hash_session(token)).values(purpose=purpose)
+    )

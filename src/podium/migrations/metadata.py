@@ -12,6 +12,7 @@ from podium.privacy import audit as _audit_models
 from podium.privacy import operators as _operator_models
 from podium.privacy import register as _register_models
 from podium.results import models as _results_models
+from podium.subjects import models as _subjects_models
 
 __all__ = ["metadata_of"]
 
@@ -22,6 +23,7 @@ _LOADED = (
     _audit_models,
     _operator_models,
     _register_models,
+    _subjects_models,
 )
 
 

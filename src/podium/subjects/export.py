@@ -4,8 +4,8 @@
 cipher (a shredded key shows as erased), adds the subject's status, requests and the
 audit records about them (who accessed what, when, why, with which decision), and the
 information Art. 15(1) requires (purposes and lawful bases, categories, recipients,
-retention, rights, source). `podium.subjects.render.write_export` writes it as JSON (machine-readable, for
-portability, Art. 20) and as an accessible HTML document for a person.
+retention, rights, source). `podium.subjects.render.write_export` writes it as JSON
+(machine-readable, for portability, Art. 20) and as an accessible HTML document.
 """
 
 from __future__ import annotations
@@ -259,4 +259,3 @@ def export_subject(  # noqa: PLR0913 - the subject, who asks and why, and the no
             tables=[_export_table(spine, ref, f) for f in found],
             information=_information(spine, settings or Settings(), ref),
         )
-

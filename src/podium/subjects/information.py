@@ -45,16 +45,22 @@ SOURCES: dict[str, str] = {
 """Where the data came from when not from the subject (Art. 15(1)(g), Art. 14(2)(f))."""
 
 SECURITY_MEASURES: tuple[str, ...] = (
-    "Two planes: personal data only in the sovereign database on an EU host; the games "
-    "database (any cloud) holds pseudonymous subject IDs and published data only.",
-    "Protected fields sealed with AES-256-GCM under one data key per subject and category, "
-    "wrapped by a master key (RFC 3394); erasure destroys the keys (crypto-shredding), which "
-    "also makes database copies and backups unreadable.",
+    (
+        "Two planes: personal data only in the sovereign database on an EU host; the games "
+        "database (any cloud) holds pseudonymous subject IDs and published data only."
+    ),
+    (
+        "Protected fields sealed with AES-256-GCM under one data key per subject and "
+        "category, wrapped by a master key (RFC 3394); erasure destroys the keys "
+        "(crypto-shredding), which also makes database copies and backups unreadable."
+    ),
     "The key store lives apart from both databases (its own volume on the sovereign host).",
     "Operator passwords and API-token secrets stored as Argon2id hashes (RFC 9106).",
-    "Every access to personal data is decided by one policy (roles, purposes, operator "
-    "region; no clear EU-sovereign data outside the EU/EEA) and written to a hash-chained "
-    "audit log sealed by Ed25519 checkpoints (RFC 8032).",
+    (
+        "Every access to personal data is decided by one policy (roles, purposes, operator "
+        "region; no clear EU-sovereign data outside the EU/EEA) and written to a hash-chained "
+        "audit log sealed by Ed25519 checkpoints (RFC 8032)."
+    ),
 )
 """Technical and organisational measures (Art. 32), for the records of processing."""
 
@@ -131,7 +137,10 @@ def recipients_of(policy: Policy) -> list[Recipient]:
                 pseudo.update(c.value for c in rule.categories)
         recipients.append(
             Recipient(
-                role, description, tuple(sorted(regions)), tuple(sorted(clear)),
+                role,
+                description,
+                tuple(sorted(regions)),
+                tuple(sorted(clear)),
                 tuple(sorted(pseudo - clear)),
             )
         )
@@ -155,9 +164,7 @@ def retention_of(category: DataCategory, overrides: Mapping[str, int]) -> int | 
     return overrides.get(category.value, CATALOG[category].retention_days)
 
 
-def expiry_of(
-    category: DataCategory, overrides: Mapping[str, int], games_end: date
-) -> date | None:
+def expiry_of(category: DataCategory, overrides: Mapping[str, int], games_end: date) -> date | None:
     """Return the last day data of a category may be kept, or None without a period.
 
     Args:

@@ -150,9 +150,12 @@ def _known_subject(planes: Planes, metadata: Sequence[MetaData], subject_id: str
         with engine.connect() as connection:
             for table in meta.sorted_tables:
                 for col, link in link_columns(table):
-                    if link is Link.SUBJECT and connection.execute(
-                        select(col).where(col == subject_id).limit(1)
-                    ).first():
+                    if (
+                        link is Link.SUBJECT
+                        and connection.execute(
+                            select(col).where(col == subject_id).limit(1)
+                        ).first()
+                    ):
                         return True
     return False
 

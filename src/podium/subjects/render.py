@@ -26,7 +26,7 @@ _STYLE = (
 )
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> str:  # noqa: PLR0911 - one return per kind of value
     if value is None:
         return "—"
     if isinstance(value, dict):
@@ -77,11 +77,21 @@ def _information(info: dict[str, Any]) -> list[str]:
             "Categories of data and how long they are kept",
             _table(
                 "Categories (Art. 15(1)(b), (d))",
-                ("category", "where stored", "days kept after the Games", "kept until",
-                 "on erasure"),
                 (
-                    (c["category"], c["residency"], c["retention_days_after_games"] or
-                     "archive (no limit)", c["kept_until"], c["on_erasure"])
+                    "category",
+                    "where stored",
+                    "days kept after the Games",
+                    "kept until",
+                    "on erasure",
+                ),
+                (
+                    (
+                        c["category"],
+                        c["residency"],
+                        c["retention_days_after_games"] or "archive (no limit)",
+                        c["kept_until"],
+                        c["on_erasure"],
+                    )
                     for c in info["categories"]
                 ),
             ),
@@ -92,8 +102,7 @@ def _information(info: dict[str, Any]) -> list[str]:
                 "Recipients: staff roles and the regions they work from (Art. 15(1)(c))",
                 ("role", "who", "regions", "categories in clear", "categories pseudonymised"),
                 (
-                    (r["role"], r["description"], r["regions"], r["categories"],
-                     r["pseudonymised"])
+                    (r["role"], r["description"], r["regions"], r["categories"], r["pseudonymised"])
                     for r in info["recipients"]
                 ),
             ),
@@ -135,8 +144,14 @@ def export_html(export: SubjectExport) -> str:
             _table(
                 "Restriction (Art. 18) and erasure (Art. 17)",
                 ("restricted since", "ground", "erased on", "by request"),
-                [(status["restricted_at"], status["restriction_reason"], status["erased_at"],
-                  status["erasure_request"])],
+                [
+                    (
+                        status["restricted_at"],
+                        status["restriction_reason"],
+                        status["erased_at"],
+                        status["erasure_request"],
+                    )
+                ],
             ),
         ),
         *_information(export.information),
@@ -150,8 +165,17 @@ def export_html(export: SubjectExport) -> str:
         for t in export.tables
     ]
     parts.append(_section("Your data, table by table", *data))
-    access_keys = ("at", "operator", "operator_roles", "operator_region", "action", "fields",
-                   "purpose", "decision", "reason")
+    access_keys = (
+        "at",
+        "operator",
+        "operator_roles",
+        "operator_region",
+        "action",
+        "fields",
+        "purpose",
+        "decision",
+        "reason",
+    )
     parts.append(
         _section(
             "Who accessed your data",

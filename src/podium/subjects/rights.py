@@ -69,9 +69,7 @@ def _require_not_erased(session: Session, subject: str) -> None:
 
 def _sealed_columns() -> dict[str, DataCategory]:
     return {
-        col.name: col.info["category"]
-        for col in Person.__table__.columns
-        if col.info.get("sealed")
+        col.name: col.info["category"] for col in Person.__table__.columns if col.info.get("sealed")
     }
 
 
@@ -97,6 +95,7 @@ def rectify(  # noqa: PLR0913 - the subject, the changes, who and for which requ
     subject: str,
     changes: Mapping[str, str],
     operator: str,
+    *,
     request_id: str | None = None,
 ) -> list[str]:
     """Correct a subject's protected fields and re-seal them, audited.
@@ -167,8 +166,10 @@ def restrict(  # noqa: PLR0913 - the subject, the ground, who, when
     *,
     clock: Clock = system_clock,
 ) -> str:
-    """Restrict processing of a subject's data: the policy then denies every purpose but
-    the exempt ones (`restriction_exempt_purposes`: the subject's requests, legal claims).
+    """Restrict processing of a subject's data (GDPR Art. 18).
+
+    While restricted, the policy denies every purpose but the exempt ones
+    (`restriction_exempt_purposes`: the subject's own requests, legal claims).
 
     Args:
         planes: both planes.
@@ -271,8 +272,8 @@ def place_hold(  # noqa: PLR0913 - the subject, what, why, who, when
     subject: str,
     reason: str,
     operator: str,
-    categories: Iterable[str] | None = None,
     *,
+    categories: Iterable[str] | None = None,
     clock: Clock = system_clock,
 ) -> int:
     """Place a legal hold: the held categories survive an erasure until it is lifted.

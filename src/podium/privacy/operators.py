@@ -415,7 +415,7 @@ def authenticate_token(session: Session, token: str, purpose: str | None = None)
     ).one_or_none()
     if row is None:
         raise AuthenticationError("the API token is not known")
-    api_token, operator = row.tuple()
+    api_token, operator = row
     now = utc_now()
     if api_token.revoked_at is not None or operator.disabled_at is not None:
         raise AuthenticationError("the API token was revoked")
@@ -504,7 +504,7 @@ def session_principal(session: Session, token: str) -> Principal:
     ).one_or_none()
     if row is None:
         raise AuthenticationError("not signed in")
-    web_session, operator = row.tuple()
+    web_session, operator = row
     if web_session.expires_at <= utc_now() or operator.disabled_at is not None:
         raise AuthenticationError("the sign-in session has ended")
     return _principal(

@@ -12,7 +12,7 @@ from importlib import resources
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from podium.web import medal_pages, schedule_pages, unit_pages
+from podium.web import medal_pages, schedule_pages, staff_pages, unit_pages
 from podium.web.error_pages import install_error_pages
 from podium.web.i18n import LANGS
 from podium.web.rendering import LANG_PATH, not_found
@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(schedule_pages.router)
 router.include_router(unit_pages.router)
 router.include_router(medal_pages.router)
+router.include_router(staff_pages.router)
 
 _ASSETS = {"podium.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"}
 _ROBOTS = "User-agent: *\nAllow: /\n"

@@ -7,6 +7,7 @@ DESIGN.md ("Two planes"); the issue's acceptance test. The same check runs on SQ
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tests.privacy.sovereignty import (
     SENTINEL_BIRTH,
     SENTINEL_NAME,
     Sentinel,
+    concrete_paths,
     leaks,
     plant_sentinel,
     run_sovereignty_check,
@@ -132,3 +134,48 @@ def test_no_route_gives_a_protected_value_outside_the_eu_on_postgres(
         _check(settings, planes, spine, create_test_operators(planes, spine))
     finally:
         spine.close()
+
+
+PUBLIC = re.compile(
+    r"^/(|robots\.txt|favicon\.ico|assets/.*|openapi\.json|docs.*|redoc"
+    r"|odf/.*"
+    r"|api/(schedule|days|units|disciplines|venues|events|nocs|medals|medallists)(/.*)?"
+    r"|(en|fr)/.*"
+    r"|staff/login)$"
+)
+"""What the public may see: published Games data, the ODF feed, the pages, the sign-in form."""
+
+
+def test_every_route_outside_the_public_list_needs_an_operator(
+    node_settings: Settings, planes: Planes, spine: Spine
+) -> None:
+    app = create_app(node_settings, planes, spine)
+    samples = {
+        name: values[:1]
+        for name, values in {
+            "code": ["FRA"],
+            "rsc": ["ATHMMARATHON----------FNL-000100--"],
+            "username": ["x"],
+            "name": ["podium.css"],
+            "rest": ["x"],
+            "document_type": ["DT_SCHEDULE"],
+            "document_code": ["OG2024"],
+            "lang": ["en"],
+        }.items()
+    }
+    guarded, public = [], []
+    with TestClient(app, follow_redirects=False) as client:
+        for method, path in concrete_paths(app, samples):
+            response = client.request(method, path, json={} if method != "GET" else None)
+            location = response.headers.get("location", "")
+            needs_operator = response.status_code == 401 or location.startswith("/staff/login")
+            if PUBLIC.match(path) and method == "GET":
+                assert not needs_operator, f"{method} {path} is public and must stay public"
+                public.append(path)
+            else:
+                assert needs_operator, (
+                    f"{method} {path} answered {response.status_code} to the public"
+                )
+                guarded.append(path)
+    assert "/api/people/FRA/personal" in guarded
+    assert "/en/medals" in public

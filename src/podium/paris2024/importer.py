@@ -31,7 +31,7 @@ from podium.paris2024.preliminary import load_preliminary_slots
 from podium.paris2024.results import load_results
 from podium.paris2024.schedule import load_master_data
 from podium.people import Person, PseudonymKey
-from podium.privacy.access import record_write
+from podium.privacy.audit import AuditEntry
 from podium.privacy.errors import KeyDestroyedError
 from podium.privacy.pseudonyms import key_fingerprint, pseudonym_key
 from podium.privacy.register import erased_subjects
@@ -262,6 +262,7 @@ def _seal_persons(
         for category in _SEALED_FIELDS.values()
     )
     sealed_rows: list[dict[str, Any]] = []
+    audit: list[AuditEntry] = []
     for row in rows:
         sid = row["subject_id"]
         if sid in erased:
@@ -291,16 +292,18 @@ def _seal_persons(
             or old.organisation != row["organisation"]
             or old.function != row["function"]
         ):
-            record_write(
-                spine,
-                sovereign,
-                operator="system",
-                action="people.person.import",
-                subject=sid,
-                fields=tuple(written) or ("organisation", "function"),
-                purpose="accreditation",
+            audit.append(
+                AuditEntry(
+                    operator="system",
+                    action="people.person.import",
+                    subject=sid,
+                    fields=tuple(sorted(written)) or ("function", "organisation"),
+                    purpose="accreditation",
+                    decision="write",
+                )
             )
         sealed_rows.append(out)
+    spine.audit.append(sovereign, audit)  # one chained batch: one head lock, bulk inserts
     return sealed_rows
 
 

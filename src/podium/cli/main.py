@@ -18,6 +18,7 @@ from podium.cli.audit import app as audit_app
 from podium.cli.common import console, has_games_data, open_node, require_games_data
 from podium.cli.odf import odf_app
 from podium.cli.privacy import keys_app, operator_app
+from podium.cli.subjects import privacy_app, request_app, retention_app, subject_app
 from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
@@ -35,6 +36,10 @@ app.add_typer(odf_app, name="odf")
 app.add_typer(operator_app, name="operator")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(subject_app, name="subject")
+app.add_typer(request_app, name="request")
+app.add_typer(retention_app, name="retention")
+app.add_typer(privacy_app, name="privacy")
 
 _IMPORT_STAGES = (
     "NOCs",

@@ -17,4 +17,5 @@ fi
 "$UV" run --frozen ruff check src tests benchmarks
 "$UV" run --frozen mypy
 "$UV" run --frozen lint-imports
+"$UV" run --frozen podium privacy check   # the data-category catalog (issue 3, part 8)
 exec "$UV" run --frozen pytest "$@"

@@ -319,6 +319,18 @@ def test_create_many_of_ten_thousand_pairs_is_idempotent(keys: SubjectKeys) -> N
     assert len(list(keys.store.ids())) == 10_000
 
 
+def test_shred_many_destroys_one_category_of_many_subjects_at_once(keys: SubjectKeys) -> None:
+    keys.create_many([(f"p{n}", c) for n in range(1_000) for c in ("identity", "health")])
+    health = keys.data_key("p7", "health")
+    assert health is not None
+    assert keys.shred_many((f"p{n}", "health") for n in range(1_000)) == 1_000
+    assert keys.shred_many((f"p{n}", "health") for n in range(1_000)) == 0  # idempotent
+    with pytest.raises(KeyDestroyedError):
+        keys.data_key("p7", "health")  # also evicted from this process's cache
+    assert keys.data_key("p7", "identity") is not None
+    assert len(list(keys.store.ids())) == 1_000
+
+
 def test_create_many_refuses_a_shredded_pair_and_writes_nothing(keys: SubjectKeys) -> None:
     keys.data_key("s1", "identity", create=True)
     keys.shred("s1")

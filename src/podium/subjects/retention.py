@@ -154,9 +154,8 @@ def _apply(session: Session, spine: Spine, item: RetentionItem) -> int:
     """Erase what one due item covers; return how much changed."""
     category = DataCategory(item.category)
     if item.action == "shred-keys":
-        return sum(
-            spine.keys.shred(kid.rpartition("/")[0], [category.value])
-            for kid in _live_keys(spine, category)
+        return spine.keys.shred_many(
+            (kid.rpartition("/")[0], category.value) for kid in _live_keys(spine, category)
         )
     if item.action == "delete-disabled-accounts":
         ids = _disabled_operators(session)

@@ -91,6 +91,7 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "code": [sentinel.code, sentinel.noc, "ATH", *([event_rsc] if event_rsc else [])],
         "rsc": [r for r in (sentinel.unit, sentinel.event, event_rsc) if r],
         "username": ["eu-accreditation"],
+        "subject": [sentinel.code, sentinel.subject_id],
         "name": ["podium.css"],
         "rest": ["nothing-here"],
         "document_type": ["DT_PARTIC", "DT_RESULT", "DT_MEDALLISTS", "DT_SCHEDULE"],

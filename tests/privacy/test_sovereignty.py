@@ -156,6 +156,7 @@ def test_every_route_outside_the_public_list_needs_an_operator(
             "code": ["FRA"],
             "rsc": ["ATHMMARATHON----------FNL-000100--"],
             "username": ["x"],
+            "subject": ["x"],
             "name": ["podium.css"],
             "rest": ["x"],
             "document_type": ["DT_SCHEDULE"],

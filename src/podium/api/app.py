@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from podium import __version__
 from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
+from podium.api.subject_routes import router as subject_router
 from podium.core.db import Planes, open_planes
 from podium.core.errors import (
     AuthenticationError,
@@ -63,6 +64,7 @@ def create_app(
     )
     app.include_router(api_router)
     app.include_router(privacy_router)
+    app.include_router(subject_router)
     _mount_optional(app)
     app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)

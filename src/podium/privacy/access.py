@@ -190,23 +190,24 @@ def authorize(  # noqa: PLR0913 - the inputs of one access decision
     decision = _purpose_decision(principal, principal.purpose) or spine.pdp.decide(
         category, principal.roles, principal.purpose or "", principal.region
     )
-    spine.audit.append(
-        session,
-        [
-            AuditEntry(
-                operator=principal.operator_id,
-                action=action,
-                subject=subject,
-                fields=(),
-                purpose=principal.purpose,
-                decision=decision.effect.value if decision.effect is Effect.ALLOW else "deny",
-                reason=decision.reason,
-            )
-        ],
+    allowed = decision.effect is Effect.ALLOW
+    entry = AuditEntry(
+        operator=principal.operator_id,
+        action=action,
+        subject=subject,
+        fields=(),
+        purpose=principal.purpose,
+        decision="allow" if allowed else "deny",
+        reason=decision.reason,
     )
-    if decision.effect is not Effect.ALLOW:
-        raise PermissionDeniedError(
-            f"the access policy does not allow {action} for this operator ({decision.reason})",
-            code="policy_denied",
-        )
-    return decision
+    if allowed:
+        spine.audit.append(session, [entry])
+        return decision
+    # The refusal makes the caller's transaction roll back, so its audit record is
+    # committed in a transaction of its own: every denial stays on the record.
+    with Session(bind=session.get_bind()) as own, own.begin():
+        spine.audit.append(own, [entry])
+    raise PermissionDeniedError(
+        f"the access policy does not allow {action} for this operator ({decision.reason})",
+        code="policy_denied",
+    )

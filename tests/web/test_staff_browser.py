@@ -1,0 +1,225 @@
+"""The staff pages in headless Chromium: keyboard-only sign-in, and axe-core finds no violation.
+
+Same set-up as `test_browser.py`: Debian's `/usr/bin/chromium`, axe-core from the pinned
+`axe-playwright-python` package, and a live uvicorn server, here over the whole application
+(`create_app`) on the imported node whose keys the privacy spine holds.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
+from tests.operators import PASSWORD, TestOperator
+
+from podium.api import create_app
+from podium.core.db import Planes
+from podium.core.settings import Settings
+from podium.paris2024 import ImportReport
+from podium.people import Participant
+from podium.privacy.spine import Spine
+from podium.subjects import register_request
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+ATHLETE = "LYLES Noah"
+
+
+@pytest.fixture(scope="session")
+def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
+    """The root conftest's imported node (whose keys the spine holds), not the pages' own."""
+    return imported[0]
+
+
+@pytest.fixture(scope="module")
+def athlete(planes: Planes) -> str:
+    with planes.games_session() as session:
+        code = session.scalar(select(Participant.code).where(Participant.printed_name == ATHLETE))
+    assert code is not None
+    return code
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def node(
+    node_settings: Settings,
+    planes: Planes,
+    spine: Spine,
+    operators: dict[str, TestOperator],
+    athlete: str,
+) -> Iterator[str]:
+    """Serve the whole application with uvicorn on a free port; yield the base URL."""
+    register_request(planes, spine, athlete, "access")
+    app = create_app(node_settings, planes, spine)
+    config = uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{config.port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(reduced_motion="reduce")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _violations(page: Page) -> list[dict[str, Any]]:
+    source = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    page.add_script_tag(content=source)
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations: list[dict[str, Any]] = page.evaluate(f"axe.run(document, {options})")["violations"]
+    return violations
+
+
+def _readable(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.extend(
+            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"][:5]
+        )
+    return "\n".join(lines)
+
+
+def _tab_to(page: Page, element_id: str, limit: int = 15) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"#{element_id} not reached in {limit} Tab presses")
+
+
+def _sign_in_by_keyboard(page: Page, node: str, username: str, purpose: str) -> None:
+    page.goto(f"{node}/staff/login")
+    _tab_to(page, "f-username")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-purpose"
+    page.keyboard.type(purpose)
+    assert page.evaluate("document.activeElement.value") == purpose
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Sign in"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{node}/staff/")
+
+
+def test_keyboard_alone_signs_in_and_opens_a_persons_page(
+    page: Page, node: str, athlete: str
+) -> None:
+    _sign_in_by_keyboard(page, node, "eu-accreditation", "accreditation")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    _tab_to(page, "f-code", 40)
+    page.keyboard.type(athlete)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{node}/staff/people/{athlete}")
+    table = page.get_by_role("table", name=f"Protected fields of {ATHLETE}")
+    row = table.get_by_role("row", name="Date of birth")
+    assert row.get_by_role("cell").first.inner_text().count("-") == 2  # an ISO date, shown
+
+
+def test_the_focused_field_is_visibly_outlined(page: Page, node: str) -> None:
+    page.goto(f"{node}/staff/login")
+    _tab_to(page, "f-username")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+PAGES = {
+    "dashboard": "/staff/",
+    "people-search": "/staff/people",
+    "people-search-error": "/staff/people?code=",
+    "person": "/staff/people/{athlete}",
+    "operators": "/staff/operators",
+    "requests": "/staff/requests",
+    "audit": "/staff/audit",
+    "not-found": "/staff/people/NOPE",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_staff_page_has_no_axe_violations_and_reflows(
+    page: Page, node: str, athlete: str, name: str
+) -> None:
+    _sign_in_by_keyboard(page, node, "eu-dpo", "data-subject-rights")
+    response = page.goto(node + PAGES[name].format(athlete=athlete))
+    assert response is not None
+    assert response.status == {"people-search-error": 422, "not-found": 404}.get(name, 200)
+    violations = _violations(page)
+    assert violations == [], f"{PAGES[name]}:\n{_readable(violations)}"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+def test_sign_in_page_and_its_error_have_no_axe_violations(page: Page, node: str) -> None:
+    page.goto(f"{node}/staff/login")
+    assert _violations(page) == []
+    page.get_by_label("Username").fill("eu-dpo")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    violations = _violations(page)
+    assert violations == [], _readable(violations)
+    assert page.get_by_label("Username").get_attribute("aria-invalid") == "true"
+
+
+def test_operator_form_errors_and_the_refusal_page_have_no_axe_violations(
+    page: Page, node: str
+) -> None:
+    _sign_in_by_keyboard(page, node, "eu-admin", "security")
+    page.goto(f"{node}/staff/operators")
+    page.get_by_label("Username", exact=True).fill("Bad Name!")
+    page.get_by_label("Home country").fill("FR")
+    page.get_by_role("button", name="Create the account").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    violations = _violations(page)
+    assert violations == [], _readable(violations)
+    response = page.goto(f"{node}/staff/audit")
+    assert response is not None
+    assert response.status == 403
+    violations = _violations(page)
+    assert violations == [], _readable(violations)

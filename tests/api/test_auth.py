@@ -87,7 +87,7 @@ def test_tokens_are_stored_only_as_argon2_hashes(
     with planes.sovereign_session() as session:
         hashes = list(session.scalars(select(ApiToken.secret_hash)))
     secrets = [o.token.split("_", 2)[2] for o in operators.values()]  # pdm_<hex id>_<secret>
-    assert all(len(s) == 43 for s in secrets)  # noqa: PLR2004 - 32 random bytes, base64url
+    assert all(len(s) == 43 for s in secrets)  # 32 random bytes, base64url
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert not any(s in h for s in secrets for h in hashes)
 

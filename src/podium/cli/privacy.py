@@ -22,6 +22,7 @@ from podium.privacy.operators import (
     SCOPES,
     create_operator,
     disable_operator,
+    find_operator,
     issue_token,
     list_operators,
 )
@@ -178,10 +179,9 @@ def operator_token(
                 session,
                 operator="system",
                 action="privacy.token.issue",
-                subject=None,
+                subject=find_operator(session, username).id,  # the account id, never a name
                 fields=("scopes",),
                 purpose="security",
-                reason=username,
             )
     except PodiumError as error:
         raise _fail(error) from None

@@ -670,3 +670,40 @@ def test_audit_checkpoint_command_seals_the_head(node: Settings) -> None:
     assert "120" in result.output
     verified = CliRunner().invoke(app, ["verify", "--json"], obj=node)
     assert json.loads(verified.stdout)["sealed"] == 120
+
+
+_TAMPERING = {
+    "edited": ["UPDATE audit_record SET purpose = 'marketing' WHERE seq = 60"],
+    "deleted": ["DELETE FROM audit_record WHERE seq = 60"],
+    "reordered": [
+        "UPDATE audit_record SET seq = -1 WHERE seq = 60",
+        "UPDATE audit_record SET seq = 60 WHERE seq = 61",
+        "UPDATE audit_record SET seq = 61 WHERE seq = -1",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", [*_TAMPERING, "inserted"])
+def test_the_podium_command_names_each_kind_of_tampering(node: Settings, kind: str) -> None:
+    """`podium --data-dir … audit verify`, end to end, for each kind of tampering."""
+    from podium.cli.main import app as podium  # noqa: PLC0415
+
+    engine = make_engine(node.sovereign_url())
+    if kind == "inserted":
+        before = row(engine, 59)
+        sql(
+            engine,
+            "UPDATE audit_record SET seq = -seq WHERE seq >= 60",
+            "UPDATE audit_record SET seq = -seq + 1 WHERE seq < 0",
+            INSERT_RECORD,
+            **forge(str(before["hash"]), 60, ALIBI),
+        )
+    else:
+        sql(engine, *_TAMPERING[kind])
+    engine.dispose()
+    result = CliRunner().invoke(
+        podium, ["--data-dir", str(node.data_dir), "audit", "verify", "--json"]
+    )
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert (60, kind) in {(p["seq"], p["kind"]) for p in problems}

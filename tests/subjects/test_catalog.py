@@ -53,3 +53,19 @@ def test_the_records_of_processing_name_every_category_and_purpose() -> None:
     data = json.loads(json.dumps(ropa.to_json()))
     assert {c["category"] for c in data["categories"]} == {c.value for c in CATALOG}
     assert any("Argon2id" in m for m in data["security"])
+
+
+def test_the_records_never_show_a_protected_category_received_outside_the_eu() -> None:
+    ropa = records_of_processing(load_policy(), Settings())
+    protected = {c.value for c, rule in CATALOG.items() if rule.residency.value == "eu-sovereign"}
+    seen = 0
+    for recipient in ropa.recipients:
+        for entry in recipient.categories:
+            category, _, regions = entry.partition(" (")
+            if category in protected:
+                seen += 1
+                assert regions == "eu-eea)", f"{recipient.role}: {entry}"
+    assert seen > 10
+    results = next(r for r in ropa.recipients if r.role == "results-manager")
+    assert "identity (eu-eea)" in results.categories
+    assert "published-identity (adequacy, eu-eea, third-country)" in results.categories

@@ -88,8 +88,10 @@ class Recipient:
     Attributes:
         role: the policy's role name.
         description: who holds it.
-        regions: regions where the role receives clear values (eu-eea only, by invariant).
-        categories: the categories it receives in clear.
+        regions: every region where the role receives some category in clear.
+        categories: each category it receives in clear, with the regions where it does,
+            e.g. `identity (eu-eea)`, `published-identity (adequacy, eu-eea, third-country)`:
+            an EU-sovereign category only ever shows `eu-eea` (the policy's invariant).
         pseudonymised: the categories it receives pseudonymised only.
 
     """
@@ -125,14 +127,15 @@ def recipients_of(policy: Policy) -> list[Recipient]:
     recipients: list[Recipient] = []
     for role, description in sorted(policy.roles.items()):
         regions: set[str] = set()
-        clear: set[str] = set()
+        clear: dict[str, set[str]] = {}
         pseudo: set[str] = set()
         for rule in policy.rules:
             if role not in rule.roles:
                 continue
             if rule.effect is Effect.ALLOW:
                 regions.update(r.value for r in rule.regions)
-                clear.update(c.value for c in rule.categories)
+                for category in rule.categories:
+                    clear.setdefault(category.value, set()).update(r.value for r in rule.regions)
             elif rule.effect is Effect.PSEUDONYMISE:
                 pseudo.update(c.value for c in rule.categories)
         recipients.append(
@@ -140,8 +143,8 @@ def recipients_of(policy: Policy) -> list[Recipient]:
                 role,
                 description,
                 tuple(sorted(regions)),
-                tuple(sorted(clear)),
-                tuple(sorted(pseudo - clear)),
+                tuple(f"{c} ({', '.join(sorted(r))})" for c, r in sorted(clear.items())),
+                tuple(sorted(pseudo - set(clear))),
             )
         )
     return recipients

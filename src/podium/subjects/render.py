@@ -100,7 +100,13 @@ def _information(info: dict[str, Any]) -> list[str]:
             "Who may receive your data",
             _table(
                 "Recipients: staff roles and the regions they work from (Art. 15(1)(c))",
-                ("role", "who", "regions", "categories in clear", "categories pseudonymised"),
+                (
+                    "role",
+                    "who",
+                    "regions",
+                    "categories in clear (regions)",
+                    "categories pseudonymised",
+                ),
                 (
                     (r["role"], r["description"], r["regions"], r["categories"], r["pseudonymised"])
                     for r in info["recipients"]

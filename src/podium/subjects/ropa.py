@@ -211,7 +211,7 @@ def ropa_markdown(ropa: Ropa) -> str:
     )
     out += ["## Recipients (Art. 30(1)(d))", ""]
     out += _md_table(
-        ("role", "who", "regions (clear data)", "categories in clear", "pseudonymised"),
+        ("role", "who", "regions", "categories in clear (regions)", "pseudonymised"),
         [
             (r.role, r.description, r.regions, r.categories, r.pseudonymised)
             for r in ropa.recipients

@@ -1,0 +1,70 @@
+"""The tamper-evident audit log of the sovereign plane: a hash chain with signed checkpoints.
+
+Every read or write of personal data, and every refusal, becomes one `AuditRecord`
+(GDPR Art. 5(2) accountability, Art. 30 records of processing, Art. 33 breach
+investigation). Record `n` carries `hash_n = SHA-256(encoding(hash_{n-1}, n, content))`,
+so each hash commits to the whole prefix of the log (the hash-chain idea of Certificate
+Transparency, RFC 6962, without the Merkle tree). Every `checkpoint_every` records, and on
+demand, an Ed25519 signature (RFC 8032) seals `(n, hash_n)`; the public keys live in the key
+folder, never in the database, so whoever can write the database cannot forge a seal
+(Art. 32 integrity). Records hold pseudonyms only (subject IDs, operator account ids), so an
+erasure (Art. 17) never has to touch, and so never breaks, the chain.
+
+    chain     tables, entries, the canonical encoding (documented there), `AuditLog`
+    signing   the checkpoint key: `CheckpointSigner`, `trusted_public_keys`
+    verify    `verify` and its report
+
+Threat model and limits: the attacker can read and write the sovereign database but not
+the key folder. Because `n` is inside the hash, each untouched record proves its own
+original position, which is how `verify` tells an edit from a deletion, an insertion or a
+reordering (`ProblemKind`). A consistent rewrite of every record from some point on (with
+the head) is caught at the first signed checkpoint at or after that point, but `verify`
+cannot say which record in between was touched. Records after the last checkpoint are
+only as trustworthy as the database: an attacker may rewrite them, append plausible ones,
+or delete them together with the head (the log then looks shorter, back to the last
+checkpoint). Deleting the newest checkpoints too shortens what is sealed, so copy the
+latest checkpoint outside the node (a report, the DPO's mailbox). Whoever holds the signing
+key can forge everything: keep the key folder off the database host. `verify` classifies
+within a window of `WINDOW` records: a record moved farther than that is reported as a
+deletion plus a reordering.
+"""
+
+from podium.privacy.audit.chain import (
+    GENESIS_HASH,
+    AuditCheckpoint,
+    AuditEntry,
+    AuditEntryError,
+    AuditHead,
+    AuditIntegrityError,
+    AuditKeyError,
+    AuditLog,
+    AuditRecord,
+    checkpoint_message,
+    record_hash,
+    records_about,
+)
+from podium.privacy.audit.signing import CheckpointSigner, key_id_of, trusted_public_keys
+from podium.privacy.audit.verify import WINDOW, Problem, ProblemKind, VerifyReport, verify
+
+__all__ = [
+    "GENESIS_HASH",
+    "WINDOW",
+    "AuditCheckpoint",
+    "AuditEntry",
+    "AuditEntryError",
+    "AuditHead",
+    "AuditIntegrityError",
+    "AuditKeyError",
+    "AuditLog",
+    "AuditRecord",
+    "CheckpointSigner",
+    "Problem",
+    "ProblemKind",
+    "VerifyReport",
+    "checkpoint_message",
+    "key_id_of",
+    "record_hash",
+    "records_about",
+    "trusted_public_keys",
+    "verify",
+]

@@ -331,6 +331,23 @@ def test_shred_many_destroys_one_category_of_many_subjects_at_once(keys: Subject
     assert len(list(keys.store.ids())) == 1_000
 
 
+def test_warm_loads_live_keys_in_bulk_and_skips_shredded_and_absent_ones(
+    keys: SubjectKeys,
+) -> None:
+    keys.create_many([(f"w{n}", "identity") for n in range(1_200)])
+    expected = keys.data_key("w5", "identity")
+    keys.shred("w7")
+    found = keys.store.get_many([f"w{n}/identity" for n in range(1_300)])
+    assert len(found) == 1_199  # 1,200 created, one shredded, 100 never created
+    assert "w7/identity" not in found
+    fresh = SubjectKeys(keys.store, keys.keyring)
+    assert fresh.warm((f"w{n}", "identity") for n in range(1_300)) == 1_199
+    assert fresh.data_key("w5", "identity") == expected
+    with pytest.raises(KeyDestroyedError):
+        fresh.data_key("w7", "identity")
+    assert fresh.data_key("w1250", "identity") is None
+
+
 def test_create_many_refuses_a_shredded_pair_and_writes_nothing(keys: SubjectKeys) -> None:
     keys.data_key("s1", "identity", create=True)
     keys.shred("s1")

@@ -263,7 +263,15 @@ def _seal_persons(
     )
     sealed_rows: list[dict[str, Any]] = []
     audit: list[AuditEntry] = []
-    for row in rows:
+    per_chunk = max(1, spine.keys.cache_size // (2 * len(_SEALED_FIELDS)))
+    for index, row in enumerate(rows):
+        if index % per_chunk == 0:  # one key-store query per 500 keys, not one per key
+            spine.keys.warm(
+                (r["subject_id"], category)
+                for r in rows[index : index + per_chunk]
+                if r["subject_id"] in existing
+                for category in _SEALED_FIELDS.values()
+            )
         sid = row["subject_id"]
         if sid in erased:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,6 +28,17 @@ POSTGRES_URL = os.environ.get(
 )
 NATS_URL = os.environ.get("PODIUM_TEST_NATS_URL", "nats://127.0.0.1:4222")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point any `Settings()` a test builds without a data folder at a throwaway one.
+
+    Without this, such a test would create `var/keys` (master key, subject keys, audit
+    signing key) inside the checkout, which the demo would then silently reuse.
+    """
+    del config
+    if "PODIUM_DATA_DIR" not in os.environ:
+        os.environ["PODIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="podium-tests-")
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -11,11 +11,12 @@ from podium.api import create_app
 from podium.core.db import Planes
 from podium.core.settings import Settings
 from podium.odf import validate_message
+from podium.privacy.spine import Spine
 
 
 @pytest.fixture(scope="module")
-def client(planes: Planes) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(), planes)) as test_client:
+def client(node_settings: Settings, planes: Planes, spine: Spine) -> Iterator[TestClient]:
+    with TestClient(create_app(node_settings, planes, spine)) as test_client:
         yield test_client
 
 

@@ -68,6 +68,8 @@ def test_erasure_deletes_the_person_keeps_published_results_and_is_idempotent(no
     kept = {(i.table, i.category): i.reason for i in outcome.items if i.action == "kept"}
     assert "Art. 17(3)(d)" in kept["unit_result", "published-identity"]
     assert "Art. 17(3)(b), (e)" in kept["audit_record", "audit"]
+    assert "Art. 17(3)(b), (e)" in kept["audit_record", "pseudonym"]  # not "published"
+    assert "Art. 17(3)(d)" in kept["participant", "pseudonym"]
     assert {(i.table, i.category) for i in outcome.items if i.action == "erased"} == {
         ("person", "identity"),
         ("person", "birth-date"),

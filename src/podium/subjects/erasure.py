@@ -121,6 +121,7 @@ def _erase_table(
     erasable = {c: cols for c, cols in by_category.items() if CATALOG[c].erasure is Erasure.ERASE}
     to_erase = {c: cols for c, cols in erasable.items() if c not in held}
     kept_for_hold = bool(set(erasable) & set(held))
+    accountability = any(CATALOG[c].erasure is Erasure.KEEP_LEGAL_OBLIGATION for c in by_category)
     for category in sorted(by_category):
         rule = CATALOG[category]
         if not rule.personal:
@@ -130,10 +131,15 @@ def _erase_table(
                 ErasureItem(plane, table.name, category, "kept", len(rows), held[category])
             )
         elif rule.erasure is not Erasure.ERASE and (erasable == {} or kept_for_hold):
+            # A pseudonym is kept for the same reason as the record it identifies: in an
+            # audit or request record that is accountability, not publication.
+            keep = (
+                Erasure.KEEP_LEGAL_OBLIGATION
+                if category is DataCategory.PSEUDONYM and accountability
+                else rule.erasure
+            )
             outcome.items.append(
-                ErasureItem(
-                    plane, table.name, category, "kept", len(rows), _KEEP_REASON[rule.erasure]
-                )
+                ErasureItem(plane, table.name, category, "kept", len(rows), _KEEP_REASON[keep])
             )
     if not to_erase:
         return kept_for_hold

@@ -69,3 +69,12 @@ def test_the_records_never_show_a_protected_category_received_outside_the_eu() -
     results = next(r for r in ropa.recipients if r.role == "results-manager")
     assert "identity (eu-eea)" in results.categories
     assert "published-identity (adequacy, eu-eea, third-country)" in results.categories
+
+
+def test_the_controller_is_the_configured_one_in_the_records() -> None:
+    settings = Settings(
+        controller="Paris 2024 Organising Committee", dpo_contact="dpo@paris2024.example"
+    )
+    text = ropa_markdown(records_of_processing(load_policy(), settings))
+    assert "Controller: Paris 2024 Organising Committee of OG2024" in text
+    assert "dpo@paris2024.example" in text

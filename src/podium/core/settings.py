@@ -31,6 +31,9 @@ class Settings(BaseSettings):
             that overrides the catalog's, e.g. `{"health": 14}`.
         games_end: the last day of the Games, from which retention periods run.
         secure_cookies: mark the sign-in cookie `Secure` (off only for plain-HTTP tests).
+        controller: the controller's name, as the records of processing and subject
+            exports state it (GDPR Art. 30(1)(a), Art. 13(1)(a)).
+        dpo_contact: how to reach the data protection officer (Art. 30(1)(a), 37(7)).
 
     """
 
@@ -47,6 +50,8 @@ class Settings(BaseSettings):
     retention_days: dict[str, int] = Field(default_factory=dict)
     games_end: date = date(2024, 9, 8)
     secure_cookies: bool = True
+    controller: str = "the organising committee"
+    dpo_contact: str = "the data protection officer of the organising committee"
 
     def key_store(self) -> Path:
         """Return the key store folder, defaulting to `<data_dir>/keys`."""

@@ -31,6 +31,7 @@ from podium.subjects._planes import both_metadata
 from podium.subjects.information import (
     RIGHTS,
     SOURCES,
+    controller_of,
     expiry_of,
     purposes_of,
     recipients_of,
@@ -181,7 +182,7 @@ def _information(spine: Spine, settings: Settings, ref: SubjectRef) -> dict[str,
     policy = spine.pdp.policy
     overrides = settings.retention_days
     return {
-        "controller": "the organising committee running this Podium node",
+        "controller": controller_of(settings),
         "purposes": [asdict(p) for p in purposes_of(policy)],
         "categories": [
             {

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from podium.core.categories import CATALOG, DataCategory
+from podium.core.settings import Settings
 from podium.privacy.policy import Effect, Policy
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "SOURCES",
     "PurposeInfo",
     "Recipient",
+    "controller_of",
     "expiry_of",
     "purposes_of",
     "recipients_of",
@@ -101,6 +103,14 @@ class Recipient:
     regions: tuple[str, ...]
     categories: tuple[str, ...]
     pseudonymised: tuple[str, ...]
+
+
+def controller_of(settings: Settings) -> str:
+    """Return the controller as exports and records of processing name it (Art. 30(1)(a))."""
+    return (
+        f"{settings.controller} of {settings.games_code} (node {settings.source});"
+        f" contact: {settings.dpo_contact}"
+    )
 
 
 def purposes_of(policy: Policy) -> list[PurposeInfo]:

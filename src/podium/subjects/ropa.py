@@ -20,6 +20,7 @@ from podium.subjects.information import (
     SECURITY_MEASURES,
     PurposeInfo,
     Recipient,
+    controller_of,
     expiry_of,
     purposes_of,
     recipients_of,
@@ -140,7 +141,7 @@ def records_of_processing(policy: Policy, settings: Settings) -> Ropa:
         for c in DataCategory
     ]
     return Ropa(
-        controller=f"the organising committee of {settings.games_code} (node {settings.source})",
+        controller=controller_of(settings),
         purposes=purposes_of(policy),
         data_subjects=DATA_SUBJECTS,
         categories=categories,

@@ -28,7 +28,9 @@ from podium.core.db import SovereignBase, make_engine, open_planes
 from podium.core.settings import Settings
 from podium.migrations import upgrade_all
 from podium.privacy.audit import (
+    ANCHOR_FILE,
     GENESIS_HASH,
+    AuditAnchorError,
     AuditCheckpoint,
     AuditEntry,
     AuditEntryError,
@@ -41,6 +43,7 @@ from podium.privacy.audit import (
     VerifyReport,
     checkpoint_message,
     key_id_of,
+    load_anchor,
     record_hash,
     records_about,
     trusted_public_keys,
@@ -707,3 +710,98 @@ def test_the_podium_command_names_each_kind_of_tampering(node: Settings, kind: s
     assert result.exit_code == 1, result.output
     problems = json.loads(result.stdout)["problems"]
     assert (60, kind) in {(p["seq"], p["kind"]) for p in problems}
+
+
+# --- the anchor outside the database --------------------------------------------------
+
+
+def _anchored(engine: Engine, signer: CheckpointSigner, key_dir: Path, count: int) -> AuditLog:
+    log = AuditLog(signer, EVERY, anchor=key_dir / ANCHOR_FILE)
+    for batch in range(count // 100):
+        with Session(engine) as session, session.begin():
+            log.append(session, [entry(batch * 100 + i) for i in range(100)], T0)
+    return log
+
+
+def test_the_newest_checkpoint_is_copied_outside_the_database_on_commit_only(
+    engine: Engine, signer: CheckpointSigner, key_dir: Path
+) -> None:
+    log = _anchored(engine, signer, key_dir, 1200)
+    anchor = load_anchor(key_dir / ANCHOR_FILE)
+    assert anchor is not None
+    assert (anchor.seq, anchor.hash) == (1000, row(engine, 1000)["hash"])
+    with Session(engine) as session:
+        session.begin()
+        log.append(session, [entry(i) for i in range(400)], T0)  # would seal 1500
+        session.rollback()
+    assert load_anchor(key_dir / ANCHOR_FILE) == anchor
+
+
+def test_cutting_records_and_their_checkpoints_off_the_end_is_caught_by_the_anchor(
+    engine: Engine, signer: CheckpointSigner, key_dir: Path
+) -> None:
+    _anchored(engine, signer, key_dir, 1200)
+    sql(
+        engine,
+        "DELETE FROM audit_record WHERE seq > 600",
+        "DELETE FROM audit_checkpoint WHERE seq > 600",
+        "UPDATE audit_head SET seq = 600, hash = :hash",
+        hash=row(engine, 600)["hash"],
+    )
+    assert check(engine, key_dir).ok  # what the database alone still proves
+    with Session(engine) as session:
+        report = verify(
+            session, trusted_public_keys(key_dir), anchor=load_anchor(key_dir / ANCHOR_FILE)
+        )
+    assert found(report) == [(1000, "truncated")]
+
+
+def test_a_rewritten_checkpoint_at_the_anchor_is_reported(
+    engine: Engine, signer: CheckpointSigner, key_dir: Path
+) -> None:
+    _anchored(engine, signer, key_dir, 1000)
+    sql(engine, "UPDATE audit_checkpoint SET signature = :sig WHERE seq = 1000", sig="00" * 64)
+    with Session(engine) as session:
+        report = verify(
+            session, trusted_public_keys(key_dir), anchor=load_anchor(key_dir / ANCHOR_FILE)
+        )
+    assert (1000, "checkpoint_mismatch") in found(report)
+
+
+def test_a_damaged_anchor_file_is_refused_with_its_name(key_dir: Path) -> None:
+    key_dir.mkdir(parents=True, exist_ok=True)
+    (key_dir / ANCHOR_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(AuditAnchorError, match=ANCHOR_FILE):
+        load_anchor(key_dir / ANCHOR_FILE)
+
+
+def test_the_podium_command_catches_a_cut_tail_on_a_real_node(tmp_path: Path) -> None:
+    """A node whose audit log runs through the spine: records cut with their checkpoints."""
+    from podium.cli.main import app as podium  # noqa: PLC0415
+    from podium.privacy.spine import open_spine  # noqa: PLC0415
+
+    settings = Settings(data_dir=tmp_path / "node", audit_checkpoint_every=100)
+    planes = open_planes(settings)
+    upgrade_all(planes.games, planes.sovereign)
+    spine = open_spine(settings)
+    for batch in range(3):
+        with planes.sovereign_session() as session:
+            spine.audit.append(session, [entry(batch * 100 + i) for i in range(100)], T0)
+    spine.close()
+    planes.dispose()
+    engine = make_engine(settings.sovereign_url())
+    sql(
+        engine,
+        "DELETE FROM audit_record WHERE seq > 150",
+        "DELETE FROM audit_checkpoint WHERE seq > 150",
+        "UPDATE audit_head SET seq = 150, hash = :hash",
+        hash=row(engine, 150)["hash"],
+    )
+    engine.dispose()
+    result = CliRunner().invoke(
+        podium, ["--data-dir", str(settings.data_dir), "audit", "verify", "--json"]
+    )
+    assert result.exit_code == 1, result.output
+    assert (300, "truncated") in {
+        (p["seq"], p["kind"]) for p in json.loads(result.stdout)["problems"]
+    }

@@ -14,7 +14,7 @@ from podium.core.categories import DataCategory
 from podium.people import Person, personal_record, subject_of
 from podium.people.schemas import PersonalFieldPublic, PersonalRecordPublic
 from podium.privacy.access import authorize
-from podium.privacy.audit import trusted_public_keys, verify
+from podium.privacy.audit import ANCHOR_FILE, load_anchor, trusted_public_keys, verify
 from podium.privacy.operators import (
     Operator,
     Principal,
@@ -163,7 +163,11 @@ def get_audit_verification(
     authorize(
         spine, sovereign, principal, category=DataCategory.AUDIT, action="privacy.audit.verify"
     )
-    report = verify(sovereign, trusted_public_keys(spine.key_dir))
+    report = verify(
+        sovereign,
+        trusted_public_keys(spine.key_dir),
+        anchor=load_anchor(spine.key_dir / ANCHOR_FILE),
+    )
     return AuditVerificationPublic(
         ok=report.ok,
         records=report.records,

@@ -71,11 +71,17 @@ def audit_verify(
     Checkpoint signatures are checked with the public keys of the key folder only
     (`<key store>/audit-public`), never with anything stored in the database.
     """
-    from podium.privacy.audit import trusted_public_keys, verify  # noqa: PLC0415
+    from podium.privacy.audit import (  # noqa: PLC0415
+        ANCHOR_FILE,
+        load_anchor,
+        trusted_public_keys,
+        verify,
+    )
 
     settings: Settings = ctx.obj
     try:
         keys = trusted_public_keys(settings.key_store())
+        anchor = load_anchor(settings.key_store() / ANCHOR_FILE)
     except PodiumError as error:
         console.print(escape(f"cannot read the audit keys: {error}"))
         raise typer.Exit(code=2) from None
@@ -84,7 +90,7 @@ def audit_verify(
     planes = open_node(settings)
     try:
         with planes.sovereign_session() as session:
-            report = verify(session, keys)
+            report = verify(session, keys, anchor=anchor)
     finally:
         planes.dispose()
     if as_json:
@@ -98,7 +104,7 @@ def audit_verify(
 @app.command("checkpoint")
 def audit_checkpoint(ctx: typer.Context) -> None:
     """Sign a checkpoint of the chain's head now with the key folder's Ed25519 key."""
-    from podium.privacy.audit import AuditLog, CheckpointSigner  # noqa: PLC0415
+    from podium.privacy.audit import ANCHOR_FILE, AuditLog, CheckpointSigner  # noqa: PLC0415
 
     settings: Settings = ctx.obj
     try:
@@ -109,7 +115,7 @@ def audit_checkpoint(ctx: typer.Context) -> None:
     planes = open_node(settings)
     try:
         with planes.sovereign_session() as session:
-            seq = AuditLog(signer).checkpoint(session)
+            seq = AuditLog(signer, anchor=settings.key_store() / ANCHOR_FILE).checkpoint(session)
     except PodiumError as error:
         console.print(escape(f"no checkpoint written: {error}"))
         raise typer.Exit(code=1) from None

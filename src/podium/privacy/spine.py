@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podium.core.settings import Settings
-from podium.privacy.audit import AuditLog, CheckpointSigner
+from podium.privacy.audit import ANCHOR_FILE, AuditLog, CheckpointSigner
 from podium.privacy.fields import FieldCipher
 from podium.privacy.keys import SubjectKeys, open_subject_keys
 from podium.privacy.policy import PolicyDecisionPoint, load_policy
@@ -62,6 +62,7 @@ def open_spine(settings: Settings) -> Spine:
         audit=AuditLog(
             CheckpointSigner.load_or_create(key_dir),
             checkpoint_every=settings.audit_checkpoint_every,
+            anchor=key_dir / ANCHOR_FILE,
         ),
         pseudonym_key=pseudonym_key(key_dir),
         key_dir=key_dir,

@@ -38,7 +38,7 @@ from podium.core.errors import (
 )
 from podium.people import Participant, Person, personal_record
 from podium.privacy.access import authorize, record_write
-from podium.privacy.audit import trusted_public_keys, verify
+from podium.privacy.audit import ANCHOR_FILE, load_anchor, trusted_public_keys, verify
 from podium.privacy.operators import (
     SESSION_LIFETIME,
     Principal,
@@ -601,5 +601,9 @@ def audit(
     refusal = _denied(spine, sovereign, principal, DataCategory.AUDIT, "privacy.audit.verify")
     if refusal:
         return _error_page(request, principal, 403, refusal)
-    report = verify(sovereign, trusted_public_keys(spine.key_dir))
+    report = verify(
+        sovereign,
+        trusted_public_keys(spine.key_dir),
+        anchor=load_anchor(spine.key_dir / ANCHOR_FILE),
+    )
     return _page(request, "audit.html", {"nav": "audit", "report": report}, principal)

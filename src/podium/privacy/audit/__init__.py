@@ -12,6 +12,7 @@ erasure (Art. 17) never has to touch, and so never breaks, the chain.
 
     chain     tables, entries, the canonical encoding (documented there), `AuditLog`
     signing   the checkpoint key: `CheckpointSigner`, `trusted_public_keys`
+    anchor    the newest checkpoint copied into the key folder after its commit
     verify    `verify` and its report
 
 Threat model and limits: the attacker can read and write the sovereign database but not
@@ -22,13 +23,22 @@ the head) is caught at the first signed checkpoint at or after that point, but `
 cannot say which record in between was touched. Records after the last checkpoint are
 only as trustworthy as the database: an attacker may rewrite them, append plausible ones,
 or delete them together with the head (the log then looks shorter, back to the last
-checkpoint). Deleting the newest checkpoints too shortens what is sealed, so copy the
-latest checkpoint outside the node (a report, the DPO's mailbox). Whoever holds the signing
+checkpoint). Deleting the newest checkpoints too would shorten what is sealed, but the
+newest checkpoint is also copied to the key folder (`anchor`), and `verify` requires the
+chain to reach it: what can go unnoticed is at most the records after the newest
+checkpoint (`checkpoint_every` − 1, by default 999). Whoever holds the signing
 key can forge everything: keep the key folder off the database host. `verify` classifies
 within a window of `WINDOW` records: a record moved farther than that is reported as a
 deletion plus a reordering.
 """
 
+from podium.privacy.audit.anchor import (
+    ANCHOR_FILE,
+    AuditAnchor,
+    AuditAnchorError,
+    load_anchor,
+    write_anchor,
+)
 from podium.privacy.audit.chain import (
     GENESIS_HASH,
     AuditCheckpoint,
@@ -47,8 +57,11 @@ from podium.privacy.audit.signing import CheckpointSigner, key_id_of, trusted_pu
 from podium.privacy.audit.verify import WINDOW, Problem, ProblemKind, VerifyReport, verify
 
 __all__ = [
+    "ANCHOR_FILE",
     "GENESIS_HASH",
     "WINDOW",
+    "AuditAnchor",
+    "AuditAnchorError",
     "AuditCheckpoint",
     "AuditEntry",
     "AuditEntryError",
@@ -63,8 +76,10 @@ __all__ = [
     "VerifyReport",
     "checkpoint_message",
     "key_id_of",
+    "load_anchor",
     "record_hash",
     "records_about",
     "trusted_public_keys",
     "verify",
+    "write_anchor",
 ]

@@ -26,9 +26,21 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, Integer, String, Table, Text, func, insert, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session
 
@@ -36,6 +48,7 @@ from podium.core.categories import DataCategory, column
 from podium.core.db import SovereignBase
 from podium.core.errors import ConfigurationError, InvalidInputError, PodiumError
 from podium.core.types import UtcDateTime
+from podium.privacy.audit.anchor import write_anchor
 
 if TYPE_CHECKING:
     from podium.privacy.audit.signing import CheckpointSigner
@@ -373,6 +386,10 @@ def _chain_rows(
     return rows
 
 
+_PENDING_ANCHOR = "podium.audit.pending_anchor"
+"""`Session.info` key of the newest checkpoint waiting for its commit."""
+
+
 class AuditLog:
     """Appends records to the chain and signs checkpoints, in the caller's transaction.
 
@@ -380,6 +397,9 @@ class AuditLog:
         signer: the checkpoint key; None writes no checkpoints (a node without keys).
         checkpoint_every: sign a checkpoint at every multiple of this seq (≥ 1).
         clock: the time of records appended without an explicit `at` (aware).
+        anchor: a file outside the database (the key folder) where the newest checkpoint
+            is copied once its transaction commits; `verify` compares the chain with it,
+            so cutting records *and* checkpoints off the end is caught (see `anchor.py`).
 
     Raises:
         AuditEntryError: `checkpoint_every` is below 1.
@@ -392,6 +412,7 @@ class AuditLog:
         checkpoint_every: int = 1000,
         *,
         clock: Callable[[], datetime] = _utc_now,
+        anchor: Path | None = None,
     ) -> None:
         """Create the log; see the class docstring for the arguments."""
         if checkpoint_every < 1:
@@ -399,6 +420,28 @@ class AuditLog:
         self.signer = signer
         self.checkpoint_every = checkpoint_every
         self.clock = clock
+        self.anchor = anchor
+
+    def _anchor_after_commit(self, session: Session, seal: dict[str, Any]) -> None:
+        """Copy `seal` to the anchor file when (and only if) the transaction commits."""
+        if self.anchor is None:
+            return
+        pending = session.info.get(_PENDING_ANCHOR)
+        session.info[_PENDING_ANCHOR] = seal
+        if pending is not None:
+            return  # the listener is already registered for this transaction
+        path = self.anchor
+
+        def write(committed: Session) -> None:
+            newest = committed.info.pop(_PENDING_ANCHOR, None)
+            if newest is not None:
+                write_anchor(path, newest)
+
+        def forget(rolled_back: Session, *_: object) -> None:
+            rolled_back.info.pop(_PENDING_ANCHOR, None)
+
+        event.listen(session, "after_commit", write, once=True)
+        event.listen(session, "after_soft_rollback", forget, once=True)
 
     def append(
         self, session: Session, entries: Sequence[AuditEntry], at: datetime | None = None
@@ -440,6 +483,7 @@ class AuditLog:
             if marks:
                 seals = [self._seal(m, rows[m - first]["hash"], when) for m in marks]
                 session.execute(insert(_CHECKPOINTS), seals)
+                self._anchor_after_commit(session, seals[-1])
         return seq
 
     def _seal(self, seq: int, digest: str, at: datetime) -> dict[str, Any]:
@@ -478,7 +522,9 @@ class AuditLog:
         if seq == 0:
             return None
         if session.scalar(select(_CHECKPOINTS.c.seq).where(_CHECKPOINTS.c.seq == seq)) is None:
-            session.execute(insert(_CHECKPOINTS), [self._seal(seq, digest, self.clock())])
+            seal = self._seal(seq, digest, self.clock())
+            session.execute(insert(_CHECKPOINTS), [seal])
+            self._anchor_after_commit(session, seal)
         return seq
 
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from podium.privacy.audit.anchor import AuditAnchor
 from podium.privacy.audit.chain import (
     _CHECKPOINTS,
     _CONTENT,
@@ -385,11 +386,27 @@ def _who(by: int | str) -> str:
     return f"the record at seq {by}" if isinstance(by, int) else by
 
 
+def _check_anchor(verifier: _Verifier, anchor: AuditAnchor) -> None:
+    kept = _Seal(anchor.seq, anchor.hash, anchor.at, anchor.key_id, anchor.signature)
+    stored = verifier.seals.get(anchor.seq)
+    if stored is None:
+        # Its record must still be there with this hash: checked like any checkpoint, so a
+        # chain that now ends before it is reported as truncated.
+        verifier.add_seal(kept)
+    elif (stored.hash, stored.signature) != (kept.hash, kept.signature):
+        verifier.problem(
+            anchor.seq,
+            ProblemKind.CHECKPOINT_MISMATCH,
+            "its checkpoint differs from the copy kept outside the database (the anchor)",
+        )
+
+
 def verify(
     session: Session,
     public_keys: Mapping[str, Ed25519PublicKey],
     *,
     max_problems: int = 1000,
+    anchor: AuditAnchor | None = None,
 ) -> VerifyReport:
     """Verify the whole chain: every hash, link, checkpoint signature and the head.
 
@@ -401,6 +418,9 @@ def verify(
         public_keys: trusted keys by key id, from `trusted_public_keys(key_dir)`; never
             keys read from the database.
         max_problems: list at most this many problems; the rest are counted in `omitted`.
+        anchor: the newest checkpoint as copied outside the database (`load_anchor`); the
+            chain must reach its record with its hash, so records cut off the end together
+            with their checkpoints are reported as `truncated`.
 
     Returns:
         The report; `ok` is True when nothing was found. Limits: the threat model in
@@ -415,6 +435,8 @@ def verify(
     verifier = _Verifier(head, public_keys, max_problems)
     for cp in session.execute(select(_CHECKPOINTS).order_by(_CHECKPOINTS.c.seq)):
         verifier.add_seal(_Seal(cp.seq, cp.hash, cp.at, cp.key_id, cp.signature))
+    if anchor is not None:
+        _check_anchor(verifier, anchor)
     columns = [_RECORDS.c[name] for name in ("seq", "prev_hash", "hash", "at", *_CONTENT)]
     query = select(*columns).order_by(_RECORDS.c.seq).execution_options(yield_per=10_000)
     for row in session.execute(query):

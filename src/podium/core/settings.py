@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     games_code: str = "OG2024"
     key_dir: Path | None = None
     policy_file: Path | None = None
-    audit_checkpoint_every: int = Field(default=1000, ge=1)
+    audit_checkpoint_every: int = Field(default=100, ge=1)
     retention_days: dict[str, int] = Field(default_factory=dict)
     games_end: date = date(2024, 9, 8)
     secure_cookies: bool = True

@@ -26,7 +26,8 @@ or delete them together with the head (the log then looks shorter, back to the l
 checkpoint). Deleting the newest checkpoints too would shorten what is sealed, but the
 newest checkpoint is also copied to the key folder (`anchor`), and `verify` requires the
 chain to reach it: what can go unnoticed is at most the records after the newest
-checkpoint (`checkpoint_every` − 1, by default 999). Whoever holds the signing
+checkpoint (`checkpoint_every` − 1; a node signs every 100 records by default,
+`PODIUM_AUDIT_CHECKPOINT_EVERY`). Whoever holds the signing
 key can forge everything: keep the key folder off the database host. `verify` classifies
 within a window of `WINDOW` records: a record moved farther than that is reported as a
 deletion plus a reordering.

@@ -461,3 +461,18 @@ def test_the_requests_register_marks_overdue_requests_in_words(
     with browser(app) as support:
         sign_in(support, "us-support", "operations")
         assert support.get("/staff/requests").status_code == 403
+
+
+def test_the_dashboard_links_only_the_pages_the_policy_opens(app: FastAPI) -> None:
+    with browser(app) as client:
+        sign_in(client, "eu-accreditation", "accreditation")
+        officer = client.get("/staff/").text
+    assert 'href="/staff/operators"' not in officer
+    assert 'href="/staff/audit"' not in officer
+    assert 'href="/staff/people"' in officer
+    assert "Pages not listed need another role or purpose" in officer
+    with browser(app) as client:
+        sign_in(client, "eu-admin", "security")
+        admin = client.get("/staff/").text
+    assert 'href="/staff/operators"' in admin
+    assert 'href="/staff/audit"' not in admin  # the audit log is the DPO's

@@ -51,6 +51,7 @@ from podium.privacy.operators import (
     open_web_session,
     set_session_purpose,
 )
+from podium.privacy.policy import Effect
 from podium.privacy.register import is_restricted
 from podium.privacy.spine import Spine
 from podium.subjects import list_requests
@@ -97,6 +98,29 @@ class FormRefusedError(PermissionDeniedError):
     code = "csrf_refused"
 
 
+_PAGE_CATEGORY = {
+    "operators": DataCategory.OPERATOR,
+    "requests": DataCategory.AUDIT,
+    "audit": DataCategory.AUDIT,
+}
+"""The data category each restricted page shows, as its route authorizes it."""
+
+
+def _open_pages(spine: Spine, principal: Principal) -> set[str]:
+    """Return the staff pages the policy would open to this operator and purpose.
+
+    Only to decide which links to show (a pure decision, not audited); each page still
+    asks the policy itself, and audits, when it is opened.
+    """
+    purpose = principal.purpose or ""
+    pages = {"dashboard", "people"}
+    for page, category in _PAGE_CATEGORY.items():
+        decision = spine.pdp.decide(category, principal.roles, purpose, principal.region)
+        if purpose in principal.purposes and decision.effect is Effect.ALLOW:
+            pages.add(page)
+    return pages
+
+
 def _page(
     request: Request,
     template: str,
@@ -105,8 +129,12 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a staff page; staff pages are never cached and never framed."""
+    open_pages = _open_pages(request.app.state.spine, principal) if principal else set()
     response = render(
-        request, f"staff/{template}", {"principal": principal, **context}, status_code
+        request,
+        f"staff/{template}",
+        {"principal": principal, "open_pages": open_pages, **context},
+        status_code,
     )
     response.headers.update(_HEADERS)
     return response

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from podium.core.db import Planes
 from podium.people import Participant, Person
-from podium.privacy.operators import find_operator, open_web_session
+from podium.privacy.operators import find_operator
+from podium.privacy.sessions import open_web_session
 from podium.privacy.spine import Spine
 from podium.results import MedalRecord
 from tests.operators import TestOperator

@@ -28,7 +28,7 @@ from podium.people import Participant
 from podium.privacy.audit import AuditRecord
 from podium.privacy.spine import Spine
 from podium.subjects import register_request
-from podium.web.staff_pages import safe_next
+from podium.web.staff_support import safe_next
 
 ATHLETE = "LYLES Noah"
 OUTSIDERS = ("us-support", "in-everything", "ch-everything")

@@ -11,6 +11,7 @@ from podium.people import models as _people_models
 from podium.privacy import audit as _audit_models
 from podium.privacy import operators as _operator_models
 from podium.privacy import register as _register_models
+from podium.privacy import sessions as _session_models
 from podium.results import models as _results_models
 from podium.subjects import models as _subjects_models
 
@@ -22,6 +23,7 @@ _LOADED = (
     _results_models,
     _audit_models,
     _operator_models,
+    _session_models,
     _register_models,
     _subjects_models,
 )

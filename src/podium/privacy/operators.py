@@ -1,4 +1,4 @@
-"""Operators: staff and API-client accounts, their sign-in sessions and API tokens.
+"""Operators: staff and API-client accounts and their API tokens.
 
 An operator is whoever reads or writes through Podium other than the public: the
 organising committee's staff, a federation's or a cloud partner's engineer, a timing
@@ -7,8 +7,8 @@ home country (hence region: EU/EEA, adequacy country or third country), employer
 roles and permitted purposes.
 
 Secrets are stored only as hashes: passwords and API-token secrets with Argon2id
-(RFC 9106, through argon2-cffi), web-session identifiers with SHA-256 (they are 256-bit
-random values, so a slow hash adds nothing). A token reads `pdm_<id>_<secret>`: the
+(RFC 9106, through argon2-cffi); staff sign-in sessions live in `podium.privacy.sessions`,
+with their identifiers hashed with SHA-256. A token reads `pdm_<id>_<secret>`: the
 id finds the row, the secret is verified against its Argon2 hash, so the database never
 holds what a request presents. Scopes are `domain:resource:action` strings
 (`people:person:read`); `domain:resource:*` grants every action on a resource.
@@ -41,19 +41,16 @@ __all__ = [
     "ApiToken",
     "Operator",
     "Principal",
-    "WebSession",
     "authenticate_password",
     "authenticate_token",
-    "close_web_session",
+    "build_principal",
     "create_operator",
     "disable_operator",
     "find_operator",
     "issue_token",
     "list_operators",
-    "open_web_session",
     "scope_allows",
-    "session_principal",
-    "set_session_purpose",
+    "split_names",
 ]
 
 _OP = DataCategory.OPERATOR
@@ -79,8 +76,6 @@ _TOKEN = re.compile(r"^pdm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
 """NIST SP 800-63B asks at least 8 characters of a memorised secret; staff accounts ask 12."""
-SESSION_LIFETIME = timedelta(hours=8)
-"""A staff sign-in lasts one working shift."""
 
 
 class Operator(SovereignBase):
@@ -134,19 +129,6 @@ class ApiToken(SovereignBase):
     revoked_at: Mapped[datetime | None] = column(_SYS, UtcDateTime)
 
 
-class WebSession(SovereignBase):
-    """A staff sign-in session; the cookie value is kept only as a SHA-256 hash."""
-
-    __tablename__ = "web_session"
-
-    id_hash: Mapped[str] = column(_SECRET, String(64), primary_key=True)
-    operator_id: Mapped[str] = column(DataCategory.PSEUDONYM, ForeignKey("operator.id"), index=True)
-    csrf_token: Mapped[str] = column(_SECRET, String(64))
-    purpose: Mapped[str | None] = column(_SYS, String(40))
-    created_at: Mapped[datetime] = column(_SYS, UtcDateTime)
-    expires_at: Mapped[datetime] = column(_SYS, UtcDateTime)
-
-
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The authenticated operator behind one request.
@@ -190,17 +172,32 @@ def scope_allows(granted: Iterable[str], wanted: str) -> bool:
     return any(g in (wanted, f"{domain_resource}:*") for g in granted)
 
 
-def _split(value: str) -> frozenset[str]:
+def split_names(value: str) -> frozenset[str]:
+    """Return the names of a space-separated column (`roles`, `purposes`, `scopes`).
+
+    Args:
+        value: names separated by spaces, e.g. `"dpo security"`.
+    """
     return frozenset(value.split())
 
 
-def _principal(operator: Operator, scopes: frozenset[str] | None, **extra: str | None) -> Principal:
+def build_principal(
+    operator: Operator, scopes: frozenset[str] | None, **extra: str | None
+) -> Principal:
+    """Return the principal of an operator, as a token or a sign-in session presents it.
+
+    Args:
+        operator: the authenticated operator account.
+        scopes: the token's scopes, or None for a web session (bounded by roles only).
+        **extra: `purpose` (the declared purpose) and `csrf_token` (web sessions only);
+            both default to None.
+    """
     return Principal(
         operator_id=operator.id,
         username=operator.username,
         display_name=operator.display_name,
-        roles=_split(operator.roles),
-        purposes=_split(operator.purposes),
+        roles=split_names(operator.roles),
+        purposes=split_names(operator.purposes),
         region=operator.region,
         scopes=scopes,
         purpose=extra.get("purpose"),
@@ -313,6 +310,9 @@ def disable_operator(session: Session, username: str) -> Operator:
     Raises:
         NotFoundError: no such operator.
     """
+    # `sessions` imports this module at load time, so the reverse import waits until here.
+    from podium.privacy.sessions import WebSession  # noqa: PLC0415
+
     operator = find_operator(session, username)
     now = utc_now()
     if operator.disabled_at is None:
@@ -431,7 +431,7 @@ def authenticate_token(session: Session, token: str, purpose: str | None = None)
             raise AuthenticationError("the API token is not valid") from error
         with _VERIFIED_LOCK:
             _VERIFIED[token_id] = (digest, now)
-    return _principal(operator, _split(api_token.scopes), purpose=purpose)
+    return build_principal(operator, split_names(api_token.scopes), purpose=purpose)
 
 
 def authenticate_password(session: Session, username: str, password: str) -> Operator:
@@ -453,83 +453,3 @@ def authenticate_password(session: Session, username: str, password: str) -> Ope
     if _HASHER.check_needs_rehash(operator.password_hash):
         operator.password_hash = _HASHER.hash(password)
     return operator
-
-
-def _hash_session(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def open_web_session(session: Session, operator: Operator, purpose: str | None) -> str:
-    """Open a sign-in session and return the cookie value (kept only as its hash).
-
-    Args:
-        session: a sovereign-plane session (the caller commits).
-        operator: the signed-in operator.
-        purpose: the purpose declared for the session; must be one the operator may use.
-
-    Raises:
-        InvalidInputError: the purpose is not one of the operator's (`purpose_not_permitted`).
-    """
-    if purpose is not None and purpose not in _split(operator.purposes):
-        raise InvalidInputError(
-            f"purpose {purpose!r} is not one of this operator's purposes",
-            code="purpose_not_permitted",
-        )
-    token = secrets.token_urlsafe(32)
-    now = utc_now()
-    session.add(
-        WebSession(
-            id_hash=_hash_session(token),
-            operator_id=operator.id,
-            csrf_token=secrets.token_urlsafe(32),
-            purpose=purpose,
-            created_at=now,
-            expires_at=now + SESSION_LIFETIME,
-        )
-    )
-    session.flush()
-    return token
-
-
-def session_principal(session: Session, token: str) -> Principal:
-    """Return the principal of a sign-in session cookie.
-
-    Raises:
-        AuthenticationError: unknown or expired session, or a disabled operator.
-    """
-    row = session.execute(
-        select(WebSession, Operator)
-        .join(Operator, Operator.id == WebSession.operator_id)
-        .where(WebSession.id_hash == _hash_session(token))
-    ).one_or_none()
-    if row is None:
-        raise AuthenticationError("not signed in")
-    web_session, operator = row
-    if web_session.expires_at <= utc_now() or operator.disabled_at is not None:
-        raise AuthenticationError("the sign-in session has ended")
-    return _principal(
-        operator, None, purpose=web_session.purpose, csrf_token=web_session.csrf_token
-    )
-
-
-def close_web_session(session: Session, token: str) -> None:
-    """Close a sign-in session (sign-out); closing an unknown one does nothing."""
-    session.query(WebSession).filter(WebSession.id_hash == _hash_session(token)).delete()
-
-
-def set_session_purpose(session: Session, token: str, purpose: str) -> None:
-    """Change the purpose declared for a sign-in session (GDPR Art. 5(1)(b)).
-
-    Raises:
-        AuthenticationError: unknown or ended session.
-        InvalidInputError: the purpose is not one of the operator's (`purpose_not_permitted`).
-    """
-    principal = session_principal(session, token)
-    if purpose not in principal.purposes:
-        raise InvalidInputError(
-            f"purpose {purpose!r} is not one of this operator's purposes",
-            code="purpose_not_permitted",
-        )
-    session.execute(
-        update(WebSession).where(WebSession.id_hash == _hash_session(token)).values(purpose=purpose)
-    )

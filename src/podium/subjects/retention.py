@@ -28,7 +28,8 @@ from podium.core.categories import CATALOG, DataCategory, Erasure, Plane
 from podium.core.db import Planes
 from podium.core.settings import Settings
 from podium.privacy.access import record_write
-from podium.privacy.operators import ApiToken, Operator, WebSession
+from podium.privacy.operators import ApiToken, Operator
+from podium.privacy.sessions import WebSession
 from podium.privacy.spine import Spine
 from podium.subjects._planes import plane_metadata
 from podium.subjects.information import expiry_of

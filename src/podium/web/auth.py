@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from podium.core.db import Planes
 from podium.core.errors import AuthenticationError, PermissionDeniedError
-from podium.privacy.operators import Principal, authenticate_token, session_principal
+from podium.privacy.operators import Principal, authenticate_token
+from podium.privacy.sessions import session_principal
 from podium.privacy.spine import Spine
 
 __all__ = [

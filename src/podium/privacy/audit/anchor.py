@@ -23,12 +23,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from podium.core.errors import ConfigurationError
 
-__all__ = ["ANCHOR_FILE", "AuditAnchor", "AuditAnchorError", "load_anchor", "write_anchor"]
+__all__ = [
+    "ANCHOR_FILE",
+    "AuditAnchor",
+    "AuditAnchorError",
+    "anchor_after_commit",
+    "load_anchor",
+    "write_anchor",
+]
 
 ANCHOR_FILE = "audit-anchor.json"
 """The anchor's file name in the key folder."""
+
+_PENDING_ANCHOR = "podium.audit.pending_anchor"
+"""`Session.info` key of the newest checkpoint waiting for its commit."""
 
 
 class AuditAnchorError(ConfigurationError):
@@ -106,3 +119,34 @@ def load_anchor(path: Path) -> AuditAnchor | None:
         )
     except (ValueError, KeyError, TypeError) as error:
         raise AuditAnchorError(f"{path}: not a valid audit anchor ({error})") from error
+
+
+def anchor_after_commit(session: Session, path: Path | None, seal: dict[str, Any]) -> None:
+    """Copy `seal` to the anchor file when (and only if) the transaction commits.
+
+    Several checkpoints signed in one transaction register one listener; the newest is
+    the one written. A rollback forgets it.
+
+    Args:
+        session: the sovereign-plane session whose transaction signed the checkpoint.
+        path: the anchor file (`<key folder>/audit-anchor.json`), or None for a log
+            without an anchor (then nothing happens).
+        seal: the checkpoint row, as `write_anchor` takes it.
+    """
+    if path is None:
+        return
+    pending = session.info.get(_PENDING_ANCHOR)
+    session.info[_PENDING_ANCHOR] = seal
+    if pending is not None:
+        return  # the listener is already registered for this transaction
+
+    def write(committed: Session) -> None:
+        newest = committed.info.pop(_PENDING_ANCHOR, None)
+        if newest is not None:
+            write_anchor(path, newest)
+
+    def forget(rolled_back: Session, *_: object) -> None:
+        rolled_back.info.pop(_PENDING_ANCHOR, None)
+
+    event.listen(session, "after_commit", write, once=True)
+    event.listen(session, "after_soft_rollback", forget, once=True)

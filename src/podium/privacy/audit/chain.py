@@ -29,18 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    Insert,
-    Integer,
-    String,
-    Table,
-    Text,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Insert, Integer, String, Table, Text, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session
 
@@ -48,7 +37,7 @@ from podium.core.categories import DataCategory, column
 from podium.core.db import SovereignBase
 from podium.core.errors import ConfigurationError, InvalidInputError, PodiumError
 from podium.core.types import UtcDateTime
-from podium.privacy.audit.anchor import write_anchor
+from podium.privacy.audit.anchor import anchor_after_commit
 
 if TYPE_CHECKING:
     from podium.privacy.audit.signing import CheckpointSigner
@@ -386,10 +375,6 @@ def _chain_rows(
     return rows
 
 
-_PENDING_ANCHOR = "podium.audit.pending_anchor"
-"""`Session.info` key of the newest checkpoint waiting for its commit."""
-
-
 class AuditLog:
     """Appends records to the chain and signs checkpoints, in the caller's transaction.
 
@@ -421,27 +406,6 @@ class AuditLog:
         self.checkpoint_every = checkpoint_every
         self.clock = clock
         self.anchor = anchor
-
-    def _anchor_after_commit(self, session: Session, seal: dict[str, Any]) -> None:
-        """Copy `seal` to the anchor file when (and only if) the transaction commits."""
-        if self.anchor is None:
-            return
-        pending = session.info.get(_PENDING_ANCHOR)
-        session.info[_PENDING_ANCHOR] = seal
-        if pending is not None:
-            return  # the listener is already registered for this transaction
-        path = self.anchor
-
-        def write(committed: Session) -> None:
-            newest = committed.info.pop(_PENDING_ANCHOR, None)
-            if newest is not None:
-                write_anchor(path, newest)
-
-        def forget(rolled_back: Session, *_: object) -> None:
-            rolled_back.info.pop(_PENDING_ANCHOR, None)
-
-        event.listen(session, "after_commit", write, once=True)
-        event.listen(session, "after_soft_rollback", forget, once=True)
 
     def append(
         self, session: Session, entries: Sequence[AuditEntry], at: datetime | None = None
@@ -483,7 +447,7 @@ class AuditLog:
             if marks:
                 seals = [self._seal(m, rows[m - first]["hash"], when) for m in marks]
                 session.execute(insert(_CHECKPOINTS), seals)
-                self._anchor_after_commit(session, seals[-1])
+                anchor_after_commit(session, self.anchor, seals[-1])
         return seq
 
     def _seal(self, seq: int, digest: str, at: datetime) -> dict[str, Any]:
@@ -524,7 +488,7 @@ class AuditLog:
         if session.scalar(select(_CHECKPOINTS.c.seq).where(_CHECKPOINTS.c.seq == seq)) is None:
             seal = self._seal(seq, digest, self.clock())
             session.execute(insert(_CHECKPOINTS), [seal])
-            self._anchor_after_commit(session, seal)
+            anchor_after_commit(session, self.anchor, seal)
         return seq
 
 

@@ -7,21 +7,13 @@ Chromium is Debian's (`/usr/bin/chromium`); axe-core comes from the pinned
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from importlib import resources
-from pathlib import Path
-from typing import Any
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
+from tests.web.browsing import axe_violations, readable
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 HEAT = "SWMM100MBA------------HEAT000100--"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 PAGES = {
     "home": "/",
@@ -44,49 +36,14 @@ PAGES = {
 }
 
 
-def _axe_source() -> str:
-    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(reduced_motion="reduce")
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def _readable(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
-        lines.extend(
-            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"][:5]
-        )
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_axe_violations(page: Page, server: str, name: str, lang: str) -> None:
     response = page.goto(f"{server}/{lang}{PAGES[name]}")
     assert response is not None
     assert response.status == (404 if name == "not-found" else 200)
-    page.add_script_tag(content=_axe_source())
-    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    results = page.evaluate(f"axe.run(document, {options})")
-    violations = results["violations"]
-    assert violations == [], f"{lang}{PAGES[name]}:\n{_readable(violations)}"
+    violations = axe_violations(page)
+    assert violations == [], f"{lang}{PAGES[name]}:\n{readable(violations)}"
     assert page.evaluate("document.documentElement.lang") == lang
 
 
@@ -96,10 +53,8 @@ def test_404_page_outside_the_languages_is_english_without_axe_violations(
     response = page.goto(f"{server}/de/medals")
     assert response is not None
     assert response.status == 404
-    page.add_script_tag(content=_axe_source())
-    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    violations = page.evaluate(f"axe.run(document, {options})")["violations"]
-    assert violations == [], _readable(violations)
+    violations = axe_violations(page)
+    assert violations == [], readable(violations)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
 

@@ -7,20 +7,14 @@ Same set-up as `test_browser.py`: Debian's `/usr/bin/chromium`, axe-core from th
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from sqlalchemy import select
 from tests.operators import PASSWORD, TestOperator
+from tests.web.browsing import axe_violations, live_server, readable
 
 from podium.api import create_app
 from podium.core.db import Planes
@@ -32,9 +26,6 @@ from podium.subjects import register_request
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 ATHLETE = "LYLES Noah"
 
 
@@ -52,13 +43,6 @@ def athlete(planes: Planes) -> str:
     return code
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def node(
     node_settings: Settings,
@@ -70,54 +54,8 @@ def node(
     """Serve the whole application with uvicorn on a free port; yield the base URL."""
     register_request(planes, spine, athlete, "access")
     app = create_app(node_settings, planes, spine)
-    config = uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(reduced_motion="reduce")
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def _violations(page: Page) -> list[dict[str, Any]]:
-    source = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-    page.add_script_tag(content=source)
-    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    violations: list[dict[str, Any]] = page.evaluate(f"axe.run(document, {options})")["violations"]
-    return violations
-
-
-def _readable(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
-        lines.extend(
-            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"][:5]
-        )
-    return "\n".join(lines)
+    with live_server(app) as url:
+        yield url
 
 
 def _tab_to(page: Page, element_id: str, limit: int = 15) -> None:
@@ -186,8 +124,8 @@ def test_staff_page_has_no_axe_violations_and_reflows(
     response = page.goto(node + PAGES[name].format(athlete=athlete))
     assert response is not None
     assert response.status == {"people-search-error": 422, "not-found": 404}.get(name, 200)
-    violations = _violations(page)
-    assert violations == [], f"{PAGES[name]}:\n{_readable(violations)}"
+    violations = axe_violations(page)
+    assert violations == [], f"{PAGES[name]}:\n{readable(violations)}"
     assert page.evaluate("document.documentElement.lang") == "en"
     page.set_viewport_size({"width": 320, "height": 800})
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
@@ -195,14 +133,14 @@ def test_staff_page_has_no_axe_violations_and_reflows(
 
 def test_sign_in_page_and_its_error_have_no_axe_violations(page: Page, node: str) -> None:
     page.goto(f"{node}/staff/login")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Username").fill("eu-dpo")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
-    violations = _violations(page)
-    assert violations == [], _readable(violations)
+    violations = axe_violations(page)
+    assert violations == [], readable(violations)
     assert page.get_by_label("Username").get_attribute("aria-invalid") == "true"
 
 
@@ -216,10 +154,10 @@ def test_operator_form_errors_and_the_refusal_page_have_no_axe_violations(
     page.get_by_role("button", name="Create the account").click()
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
-    violations = _violations(page)
-    assert violations == [], _readable(violations)
+    violations = axe_violations(page)
+    assert violations == [], readable(violations)
     response = page.goto(f"{node}/staff/audit")
     assert response is not None
     assert response.status == 403
-    violations = _violations(page)
-    assert violations == [], _readable(violations)
+    violations = axe_violations(page)
+    assert violations == [], readable(violations)

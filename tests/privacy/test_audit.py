@@ -291,25 +291,33 @@ def test_records_about_a_subject_list_who_accessed_their_data(chain: Engine) -> 
     assert {r.operator for r in records} <= {f"acct-{i:04d}" for i in range(7)}
 
 
-def test_two_threads_appending_on_sqlite_make_one_contiguous_chain(
-    engine: Engine, signer: CheckpointSigner, key_dir: Path
-) -> None:
-    log = AuditLog(signer, 50)
+def append_in_threads(  # noqa: PLR0913 - the log, where, and the shape of the load
+    log: AuditLog, engine: Engine, *, workers: int, appends: int, size: int, stride: int
+) -> list[BaseException]:
+    """Append from `workers` threads, one transaction per append; return what they raised."""
     errors: list[BaseException] = []
 
     def work(worker: int) -> None:
         try:
-            for number in range(60):
+            for number in range(appends):
                 with Session(engine) as session, session.begin():
-                    log.append(session, [entry(worker * 1000 + number)] * 3, T0)
+                    log.append(session, [entry(worker * stride + number)] * size, T0)
         except BaseException as error:  # noqa: BLE001
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(2)]
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return errors
+
+
+def test_two_threads_appending_on_sqlite_make_one_contiguous_chain(
+    engine: Engine, signer: CheckpointSigner, key_dir: Path
+) -> None:
+    log = AuditLog(signer, 50)
+    errors = append_in_threads(log, engine, workers=2, appends=60, size=3, stride=1000)
     assert errors == []
     with Session(engine) as session:
         assert session.scalars(select(AuditRecord.seq).order_by(AuditRecord.seq)).all() == list(
@@ -333,21 +341,7 @@ def test_threads_appending_on_postgresql_make_one_contiguous_chain(
     try:
         SovereignBase.metadata.create_all(engine, tables=AUDIT_TABLES)
         log = AuditLog(signer, 25)
-        errors: list[BaseException] = []
-
-        def work(worker: int) -> None:
-            try:
-                for number in range(40):
-                    with Session(engine) as session, session.begin():
-                        log.append(session, [entry(worker * 100 + number)] * 2, T0)
-            except BaseException as error:  # noqa: BLE001
-                errors.append(error)
-
-        threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = append_in_threads(log, engine, workers=4, appends=40, size=2, stride=100)
         assert errors == []
         with Session(engine) as session:
             assert session.scalars(select(AuditRecord.seq).order_by(AuditRecord.seq)).all() == list(

@@ -11,6 +11,7 @@ folder, never in the database, so whoever can write the database cannot forge a 
 erasure (Art. 17) never has to touch, and so never breaks, the chain.
 
     chain     tables, entries, the canonical encoding (documented there), `AuditLog`
+    errors    the log's errors and their codes
     signing   the checkpoint key: `CheckpointSigner`, `trusted_public_keys`
     anchor    the newest checkpoint copied into the key folder after its commit
     verify    `verify` and its report
@@ -44,16 +45,14 @@ from podium.privacy.audit.chain import (
     GENESIS_HASH,
     AuditCheckpoint,
     AuditEntry,
-    AuditEntryError,
     AuditHead,
-    AuditIntegrityError,
-    AuditKeyError,
     AuditLog,
     AuditRecord,
     checkpoint_message,
     record_hash,
     records_about,
 )
+from podium.privacy.audit.errors import AuditEntryError, AuditIntegrityError, AuditKeyError
 from podium.privacy.audit.signing import CheckpointSigner, key_id_of, trusted_public_keys
 from podium.privacy.audit.verify import WINDOW, Problem, ProblemKind, VerifyReport, verify
 

@@ -35,9 +35,9 @@ from sqlalchemy.orm import Mapped, Session
 
 from podium.core.categories import DataCategory, column
 from podium.core.db import SovereignBase
-from podium.core.errors import ConfigurationError, InvalidInputError, PodiumError
 from podium.core.types import UtcDateTime
 from podium.privacy.audit.anchor import anchor_after_commit
+from podium.privacy.audit.errors import AuditEntryError, AuditIntegrityError, AuditKeyError
 
 if TYPE_CHECKING:
     from podium.privacy.audit.signing import CheckpointSigner
@@ -67,27 +67,6 @@ _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _DECISION = re.compile(r"[a-z][a-z_]*")
 
 _A, _SYS = DataCategory.AUDIT, DataCategory.SYSTEM
-
-
-# --- errors -----------------------------------------------------------------------
-
-
-class AuditEntryError(InvalidInputError):
-    """An audit entry breaks the record format (action, field names, lengths, time)."""
-
-    code = "audit_entry_invalid"
-
-
-class AuditKeyError(ConfigurationError):
-    """The checkpoint key folder is missing, unreadable or holds a wrong key."""
-
-    code = "audit_key_invalid"
-
-
-class AuditIntegrityError(PodiumError):
-    """The chain's state forbids appending (its head row is gone while records remain)."""
-
-    code = "audit_head_missing"
 
 
 # --- tables -----------------------------------------------------------------------

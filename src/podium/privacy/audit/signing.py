@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from podium.privacy.audit.chain import AuditKeyError
+from podium.privacy.audit.errors import AuditKeyError
 
 __all__ = ["CheckpointSigner", "key_id_of", "trusted_public_keys"]
 

@@ -6,12 +6,14 @@ Never touches a database or another Podium domain (enforced by import-linter).
     Rsc, RscLevel                       34-character Results System Code (§10.3)
     FeedContext.stamp -> MessageHeader  header dated from an injected clock
     build_schedule / build_result / build_medallists / build_medals / build_partic -> bytes
+    build_schedule_update / build_phase_result / build_ranking / build_invalidation -> bytes
+    check_result_transition / check_schedule_transition, requires_note  status lifecycle (§6.13)
     parse_message / parse_file -> OdfMessage(header, payload)
     validate_message / validate_file -> list[OdfValidationError]
     message_filename(header, content) -> str (§8.4)
 
 Errors (all with a stable `code`): InvalidRscError, InvalidOdfValueError, OdfReadError,
-OdfSchemaError; see `podium.odf.errors`.
+InvalidTransitionError, OdfSchemaError; see `podium.odf.errors`.
 """
 
 from podium.odf.builders import (
@@ -21,8 +23,20 @@ from podium.odf.builders import (
     build_result,
     build_schedule,
 )
+from podium.odf.builders_live import (
+    build_invalidation,
+    build_phase_result,
+    build_ranking,
+    build_schedule_update,
+)
 from podium.odf.codes import RSC_LENGTH, Rsc, RscLevel
-from podium.odf.errors import InvalidOdfValueError, InvalidRscError, OdfReadError, OdfSchemaError
+from podium.odf.errors import (
+    InvalidOdfValueError,
+    InvalidRscError,
+    InvalidTransitionError,
+    OdfReadError,
+    OdfSchemaError,
+)
 from podium.odf.filenames import FILENAME_PATTERN, content_suffix, message_filename
 from podium.odf.header import GAMES_DOCUMENT_CODE, FeedContext
 from podium.odf.model import (
@@ -40,6 +54,7 @@ from podium.odf.model import (
     ScheduleStatus,
     ScheduleUnit,
 )
+from podium.odf.model_live import EventRanking, PhaseResult, ScheduleUpdate
 from podium.odf.model_partic import Participant, ParticipantList
 from podium.odf.model_results import (
     Athlete,
@@ -53,23 +68,34 @@ from podium.odf.model_results import (
     UnitResult,
 )
 from podium.odf.parser import OdfMessage, Payload, parse_file, parse_message
+from podium.odf.status import (
+    RESULT_TRANSITIONS,
+    SCHEDULE_TRANSITIONS,
+    check_result_transition,
+    check_schedule_transition,
+    requires_note,
+)
 from podium.odf.timing import logical_date, odf_time, parse_odf_time
 from podium.odf.validate import OdfValidationError, validate_file, validate_message
 
 __all__ = [
     "FILENAME_PATTERN",
     "GAMES_DOCUMENT_CODE",
+    "RESULT_TRANSITIONS",
     "RSC_LENGTH",
+    "SCHEDULE_TRANSITIONS",
     "Athlete",
     "Competitor",
     "CompetitorType",
     "EventMedallists",
+    "EventRanking",
     "ExtendedInfo",
     "FeedContext",
     "FeedFlag",
     "Gender",
     "InvalidOdfValueError",
     "InvalidRscError",
+    "InvalidTransitionError",
     "LocalName",
     "MedalAward",
     "MedalCode",
@@ -84,6 +110,7 @@ __all__ = [
     "Participant",
     "ParticipantList",
     "Payload",
+    "PhaseResult",
     "RecordMark",
     "ResultLine",
     "ResultStatus",
@@ -93,12 +120,19 @@ __all__ = [
     "ScheduleSession",
     "ScheduleStatus",
     "ScheduleUnit",
+    "ScheduleUpdate",
     "UnitResult",
+    "build_invalidation",
     "build_medallists",
     "build_medals",
     "build_partic",
+    "build_phase_result",
+    "build_ranking",
     "build_result",
     "build_schedule",
+    "build_schedule_update",
+    "check_result_transition",
+    "check_schedule_transition",
     "content_suffix",
     "logical_date",
     "message_filename",
@@ -106,6 +140,7 @@ __all__ = [
     "parse_file",
     "parse_message",
     "parse_odf_time",
+    "requires_note",
     "validate_file",
     "validate_message",
 ]

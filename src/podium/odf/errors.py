@@ -7,9 +7,13 @@ InvalidInputError (podium.core.errors)
 │                          rsc_not_a_string
 ├── InvalidOdfValueError   a model value the schema would refuse (time, flag, status, ...)
 │                          codes: odf_bad_time, odf_naive_datetime, odf_bad_value,
-│                          odf_missing_competition_attributes
-└── OdfReadError           a message that cannot be read or is not well-formed XML
-                           codes: odf_unreadable, odf_ill_formed, odf_not_odf
+│                          odf_missing_competition_attributes, odf_wrong_rsc_level,
+│                          odf_rsc_outside_document, odf_empty_update,
+│                          odf_missing_result_status, odf_invalidation_of_first_version
+├── OdfReadError           a message that cannot be read or is not well-formed XML
+│                          codes: odf_unreadable, odf_ill_formed, odf_not_odf
+└── InvalidTransitionError a ResultStatus or ScheduleStatus change §6.13 does not allow
+                           codes: result_status_transition, schedule_status_transition
 ConfigurationError (podium.core.errors)
 └── OdfSchemaError         the bundled XSD is missing or does not compile (odf_schema)
 """
@@ -18,7 +22,13 @@ from __future__ import annotations
 
 from podium.core.errors import ConfigurationError, InvalidInputError
 
-__all__ = ["InvalidOdfValueError", "InvalidRscError", "OdfReadError", "OdfSchemaError"]
+__all__ = [
+    "InvalidOdfValueError",
+    "InvalidRscError",
+    "InvalidTransitionError",
+    "OdfReadError",
+    "OdfSchemaError",
+]
 
 
 class InvalidRscError(InvalidInputError):
@@ -49,6 +59,38 @@ class OdfReadError(InvalidInputError):
         """Create the error; see the class docstring for the arguments."""
         super().__init__(message, code=code)
         self.line = line
+
+
+class InvalidTransitionError(InvalidInputError):
+    """A status change the ODF lifecycle does not allow (see `podium.odf.status`).
+
+    Args:
+        message: names the current and the new status and lists the allowed next ones.
+        code: `result_status_transition` or `schedule_status_transition`.
+        current: the status of the last message sent, or None when none was sent.
+        new: the status refused.
+        allowed: the statuses that may follow `current`, in lifecycle order.
+
+    Rule source: ODF Foundation Principles §6.13 (our reading; see `podium.odf.status`).
+
+    """
+
+    code = "result_status_transition"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        current: str | None = None,
+        new: str = "",
+        allowed: tuple[str, ...] = (),
+    ) -> None:
+        """Create the error; see the class docstring for the arguments."""
+        super().__init__(message, code=code)
+        self.current = current
+        self.new = new
+        self.allowed = allowed
 
 
 class OdfSchemaError(ConfigurationError):

@@ -23,6 +23,7 @@ from podium.core.errors import (
     PodiumError,
 )
 from podium.core.settings import Settings
+from podium.diffusion.node import DiffusionNode
 from podium.privacy.spine import Spine, open_spine
 from podium.web.auth import StaffSignInRequiredError
 
@@ -30,7 +31,10 @@ __all__ = ["create_app"]
 
 
 def create_app(
-    settings: Settings | None = None, planes: Planes | None = None, spine: Spine | None = None
+    settings: Settings | None = None,
+    planes: Planes | None = None,
+    spine: Spine | None = None,
+    diffusion: DiffusionNode | None = None,
 ) -> FastAPI:
     """Build the application over migrated, imported planes.
 
@@ -39,6 +43,8 @@ def create_app(
         planes: already open planes (tests pass theirs); opened from settings when None.
         spine: the privacy services (policy, keys, audit); opened from settings when None,
             so that an invalid policy file stops the node at start.
+        diffusion: the feed machinery (engine, broker, delivery services); made from the
+            settings when None. It starts and stops with the application.
 
     """
     settings = settings or Settings()
@@ -50,7 +56,10 @@ def create_app(
         app.state.planes = planes or open_planes(settings)
         app.state.spine = spine or open_spine(settings)
         app.state.settings = settings
+        app.state.diffusion = diffusion or DiffusionNode(app.state.planes, settings)
+        await app.state.diffusion.start()
         yield
+        await app.state.diffusion.stop()
         if owned:
             app.state.planes.dispose()
         if owned_spine:

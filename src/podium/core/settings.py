@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,15 @@ class Settings(BaseSettings):
         controller: the controller's name, as the records of processing and subject
             exports state it (GDPR Art. 30(1)(a), Art. 13(1)(a)).
         dpo_contact: how to reach the data protection officer (Art. 30(1)(a), 37(7)).
+        feed_role: `primary` builds the feed from the outbox and pushes it (one primary
+            per feed); `edge` only serves live subscribers from NATS JetStream.
+        feed_window_ms: the burst window of ODF Foundation Principles §4.4, milliseconds.
+        push_retry_seconds: how long HTTP push waits before retrying an unacknowledged
+            message (ODF Foundation Principles §8: 5 s).
+        push_timeout_seconds: how long HTTP push waits for a consumer's answer.
+        nats_url: the NATS server (`nats://127.0.0.1:4222`) carrying the feed to other
+            diffusion nodes, or None for in-process fan-out only.
+        nats_stream: the JetStream stream name of the feed.
 
     """
 
@@ -52,6 +62,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     controller: str = "the organising committee"
     dpo_contact: str = "the data protection officer of the organising committee"
+    feed_role: Literal["primary", "edge"] = "primary"
+    feed_window_ms: int = Field(default=250, ge=0)
+    push_retry_seconds: float = Field(default=5.0, gt=0)
+    push_timeout_seconds: float = Field(default=10.0, gt=0)
+    nats_url: str | None = None
+    nats_stream: str = "PODIUM_FEED"
 
     def key_store(self) -> Path:
         """Return the key store folder, defaulting to `<data_dir>/keys`."""

@@ -7,9 +7,7 @@ from datetime import date, datetime, time
 
 from podium.core.clock import Clock, system_clock
 from podium.games import GAMES_TIME_ZONE
-from podium.odf import (
-    FeedContext,
-)
+from podium.odf import FeedContext, MessageHeader
 
 __all__ = ["GENDERS", "PARIS", "OdfMessageFile", "as_of", "evening", "feed_context", "split_name"]
 
@@ -19,11 +17,12 @@ PARIS = GAMES_TIME_ZONE
 
 @dataclass(frozen=True, slots=True)
 class OdfMessageFile:
-    """One built message: its DocumentType, DocumentCode and XML bytes."""
+    """One built message: its DocumentType, DocumentCode, XML bytes and header."""
 
     document_type: str
     document_code: str
     content: bytes
+    header: MessageHeader | None = None
 
 
 def feed_context(clock: Clock = system_clock, source: str = "PODIUM") -> FeedContext:

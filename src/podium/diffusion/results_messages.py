@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,7 +34,15 @@ from podium.people import TeamMember
 from podium.results import MedalRecord, medal_table
 from podium.results import UnitResult as ResultRow
 
-__all__ = ["event_rscs", "medallist_messages", "medals_messages", "record_marks", "result_messages"]
+__all__ = [
+    "event_rscs",
+    "medallist_messages",
+    "medals_messages",
+    "record_marks",
+    "result_line",
+    "result_messages",
+    "rosters_of",
+]
 
 
 _MEDAL_ORDER = {"ME_GOLD": 0, "ME_SILVER": 1, "ME_BRONZE": 2}
@@ -71,6 +80,32 @@ def _competitor(row: ResultRow, genders: dict[str, str], rosters: _Rosters) -> C
     return Competitor.individual(athlete)
 
 
+def result_line(
+    row: ResultRow, sort_order: int, genders: dict[str, str], rosters: _Rosters
+) -> ResultLine:
+    """Return one stored result as an ODF result line.
+
+    Args:
+        row: the stored result.
+        sort_order: its 1-based `SortOrder`.
+        genders: athletes' genders by code (`M`, `W`, `X`).
+        rosters: teams and their athletes (`rosters_of`).
+    """
+    return ResultLine(
+        competitor=_competitor(row, genders, rosters),
+        rank=str(row.rank) if row.rank is not None else None,
+        result=row.result,
+        result_type=row.result_type,
+        irm=row.irm,
+        qualification_mark=row.qualification_mark,
+        sort_order=sort_order,
+        start_order=row.start_order,
+        records=record_marks(row.records),
+        wlt=row.wlt,
+        diff=row.diff,
+    )
+
+
 def record_marks(records: str | None) -> tuple[RecordMark, ...]:
     """Turn `WR,=OR` into ODF record marks: a leading `=` marks a record equalled.
 
@@ -85,11 +120,19 @@ def record_marks(records: str | None) -> tuple[RecordMark, ...]:
 
 
 def result_messages(
-    session: Session, context: FeedContext, code: str | None = None
+    session: Session, context: FeedContext, code: str | None = None, version: int = 1
 ) -> Iterator[OdfMessageFile]:
-    """Yield one DT_RESULT per unit with results (or only unit `code`), OFFICIAL.
+    """Yield one DT_RESULT per unit with results (or only unit `code`).
 
-    Dated when the unit ended (or started, when the source gives no end).
+    The ResultStatus is the unit's live `result_status` (START_LIST, LIVE, ...), or
+    OFFICIAL for imported results. Dated when the unit ended (or started, when the source
+    gives no end), or now when that is earlier (see `as_of`).
+
+    Args:
+        session: a games-plane session.
+        context: the feed's context.
+        code: one unit's RSC, or None for every unit.
+        version: the header's Version.
     """
     rows: dict[str, list[ResultRow]] = defaultdict(list)
     query = select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
@@ -104,34 +147,31 @@ def result_messages(
     team_codes = {
         r.competitor_code for rs in rows.values() for r in rs if r.competitor_type == "Team"
     }
-    rosters = _teams_of(session, team_codes)
-    times = select(Unit.rsc, Unit.starts_at, Unit.ends_at)
+    rosters = rosters_of(session, team_codes)
+    times = select(Unit.rsc, Unit.starts_at, Unit.ends_at, Unit.result_status, Unit.note)
     if code is not None:
         times = times.where(Unit.rsc == code)
-    ended = {rsc: end or start for rsc, start, end in session.execute(times)}
+    ended: dict[str, datetime] = {}
+    statuses: dict[str, str] = {}
+    notes: dict[str, tuple[str, ...]] = {}
+    for rsc, start, end, status, note in session.execute(times):
+        ended[rsc] = end or start
+        statuses[rsc] = status or "OFFICIAL"
+        notes[rsc] = (note,) if note else ()
     for unit_rsc, lines in rows.items():
         result = UnitResult(
             unit=Rsc(unit_rsc),
-            lines=tuple(
-                ResultLine(
-                    competitor=_competitor(r, genders, rosters),
-                    rank=str(r.rank) if r.rank is not None else None,
-                    result=r.result,
-                    result_type=r.result_type,
-                    irm=r.irm,
-                    qualification_mark=r.qualification_mark,
-                    sort_order=i + 1,
-                    start_order=r.start_order,
-                    records=record_marks(r.records),
-                    wlt=r.wlt,
-                    diff=r.diff,
-                )
-                for i, r in enumerate(lines)
-            ),
+            lines=tuple(result_line(r, i + 1, genders, rosters) for i, r in enumerate(lines)),
         )
         stamped = as_of(context, ended[unit_rsc])
-        header = stamped.stamp("DT_RESULT", unit_rsc, 1, result_status="OFFICIAL")
-        yield OdfMessageFile("DT_RESULT", unit_rsc, build_result(header, result))
+        header = stamped.stamp(
+            "DT_RESULT",
+            unit_rsc,
+            version,
+            result_status=statuses.get(unit_rsc, "OFFICIAL"),  # type: ignore[arg-type]
+        )
+        message = build_result(header, result, notes=notes.get(unit_rsc, ()))
+        yield OdfMessageFile("DT_RESULT", unit_rsc, message, header)
 
 
 def event_rscs(session: Session) -> dict[str, Rsc]:
@@ -171,7 +211,7 @@ def _athlete(code: str, printed: str, gender: str, noc: str) -> Athlete:
     )
 
 
-def _teams_of(session: Session, codes: set[str]) -> _Rosters:
+def rosters_of(session: Session, codes: set[str]) -> _Rosters:
     """Return the teams among `codes` and each team's athletes, by code."""
     teams = {t.code: t for t in session.scalars(select(TeamRow).where(TeamRow.code.in_(codes)))}
     members: dict[str, list[ParticipantRow]] = defaultdict(list)
@@ -187,7 +227,7 @@ def _teams_of(session: Session, codes: set[str]) -> _Rosters:
 
 
 def medallist_messages(
-    session: Session, context: FeedContext, code: str | None = None
+    session: Session, context: FeedContext, code: str | None = None, version: int = 1
 ) -> Iterator[OdfMessageFile]:
     """Yield one DT_MEDALLISTS per event whose medal-file key matches an event (or `code`'s).
 
@@ -200,7 +240,7 @@ def medallist_messages(
         keys = [key for key, event in events.items() if event == code]
         query = query.where(MedalRecord.event_key.in_(keys))
     records = [r for r in session.scalars(query.order_by(MedalRecord.key)) if r.event_key in events]
-    teams, members = _teams_of(session, {r.competitor_code for r in records if r.competitor_code})
+    teams, members = rosters_of(session, {r.competitor_code for r in records if r.competitor_code})
     people = select(ParticipantRow.code, ParticipantRow.gender).where(
         ParticipantRow.code.in_({r.competitor_code for r in records if r.competitor_code})
     )
@@ -231,13 +271,13 @@ def medallist_messages(
         finished = [ended[a.unit] for a in items if a.unit in ended]
         moment = max(finished) if finished else evening(max(a.date for a in items))
         stamped = as_of(context, moment)
-        header = stamped.stamp("DT_MEDALLISTS", event, 1, result_status="OFFICIAL")
+        header = stamped.stamp("DT_MEDALLISTS", event, version, result_status="OFFICIAL")
         message = build_medallists(header, EventMedallists(event, tuple(items)))
-        yield OdfMessageFile("DT_MEDALLISTS", event, message)
+        yield OdfMessageFile("DT_MEDALLISTS", event, message, header)
 
 
 def medals_messages(
-    session: Session, context: FeedContext, code: str | None = None
+    session: Session, context: FeedContext, code: str | None = None, version: int = 1
 ) -> Iterator[OdfMessageFile]:
     """Yield the Games' DT_MEDALS when `code` is None or the Games code.
 
@@ -285,5 +325,5 @@ def medals_messages(
         finished_events=finished or 0,
         lines=lines,
     )
-    header = stamped.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, 1, result_status="OFFICIAL")
-    yield OdfMessageFile("DT_MEDALS", GAMES_DOCUMENT_CODE, build_medals(header, table))
+    header = stamped.stamp("DT_MEDALS", GAMES_DOCUMENT_CODE, version, result_status="OFFICIAL")
+    yield OdfMessageFile("DT_MEDALS", GAMES_DOCUMENT_CODE, build_medals(header, table), header)

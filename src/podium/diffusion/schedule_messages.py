@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -24,10 +24,23 @@ from podium.odf import (
 )
 from podium.people import Participant as ParticipantRow
 
-__all__ = ["partic_messages", "schedule_messages"]
+__all__ = ["partic_messages", "schedule_messages", "schedule_units"]
 
 
-_STATUSES = {"FINISHED", "CANCELLED", "SCHEDULED", "RUNNING", "DELAYED", "POSTPONED"}
+_STATUSES = {
+    "CANCELLED",
+    "DELAYED",
+    "FINISHED",
+    "GETTING_READY",
+    "INTERRUPTED",
+    "POSTPONED",
+    "RESCHEDULED",
+    "RUNNING",
+    "SCHEDULED",
+    "SCHEDULED_BREAK",
+    "UNSCHEDULED",
+}
+"""ODF ScheduleStatus values (schema `scheduleStatusType`); anything else reads SCHEDULED."""
 
 
 # ODF PhaseType is the kind of schedule item, as the real Paris 2024 schedules use it:
@@ -56,8 +69,20 @@ def _schedule_unit(unit: Unit, venues: dict[str, str]) -> ScheduleUnit:
     )
 
 
+def schedule_units(session: Session, rscs: Iterable[str]) -> list[ScheduleUnit]:
+    """Return the ODF schedule units of the given RSCs, in start order.
+
+    Args:
+        session: a games-plane session.
+        rscs: unit RSCs.
+    """
+    venues = dict(session.execute(select(Venue.code, Venue.name)).all())
+    query = select(Unit).where(Unit.rsc.in_(list(rscs))).order_by(Unit.starts_at, Unit.rsc)
+    return [_schedule_unit(unit, venues) for unit in session.scalars(query)]
+
+
 def schedule_messages(
-    session: Session, context: FeedContext, code: str | None = None
+    session: Session, context: FeedContext, code: str | None = None, version: int = 1
 ) -> Iterator[OdfMessageFile]:
     """Yield one DT_SCHEDULE per discipline (or only `code`'s), units in start order.
 
@@ -77,9 +102,9 @@ def schedule_messages(
     for discipline_code, units in sorted(by_discipline.items()):
         discipline = Rsc.build(discipline_code)
         stamped = as_of(context, last[discipline_code])
-        header = stamped.stamp("DT_SCHEDULE", discipline, 1)
+        header = stamped.stamp("DT_SCHEDULE", discipline, version)
         message = build_schedule(header, Schedule(discipline, tuple(units)))
-        yield OdfMessageFile("DT_SCHEDULE", discipline, message)
+        yield OdfMessageFile("DT_SCHEDULE", discipline, message, header)
 
 
 def partic_messages(

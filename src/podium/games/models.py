@@ -119,9 +119,11 @@ class CompetitionSession(GamesBase):
 class Unit(GamesBase):
     """A unit: the smallest scheduled part of a competition (a heat, a match, a bout).
 
-    `rsc` is the unit's 34-character RSC. `status` is the ODF ScheduleStatus
-    (ODF Foundation Principles §6.13). Ceremonies are units of discipline `CER` whose
-    RSC Podium composes, since the source has none.
+    `rsc` is the unit's 34-character RSC. `status` is the ODF ScheduleStatus and
+    `result_status` the ResultStatus of its newest results, None when results capture
+    has not touched it (imported results are OFFICIAL); `note` is the `Note` of the newest
+    correction after OFFICIAL (ODF Foundation Principles §6.13). Ceremonies are units of
+    discipline `CER` whose RSC Podium composes, since the source has none.
     """
 
     __tablename__ = "unit"
@@ -136,7 +138,9 @@ class Unit(GamesBase):
     day: Mapped[date] = column(_C, Date)
     starts_at: Mapped[datetime] = column(_C, UtcDateTime())
     ends_at: Mapped[datetime | None] = column(_C, UtcDateTime())
-    status: Mapped[str] = column(_C, String(12))
+    status: Mapped[str] = column(_C, String(16))
+    result_status: Mapped[str | None] = column(_C, String(16))
+    note: Mapped[str | None] = column(_C, String(400))
     medal: Mapped[int] = column(_C, Integer, default=0)
     venue_code: Mapped[str | None] = column(_C, ForeignKey("venue.code"), index=True)
     location_code: Mapped[str | None] = column(_C, ForeignKey("location.code"))

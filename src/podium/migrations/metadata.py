@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 from podium.core.categories import Plane
 from podium.core.db import GamesBase, SovereignBase
+from podium.diffusion import models as _diffusion_models
 from podium.games import models as _games_models
 from podium.people import models as _people_models
 from podium.privacy import audit as _audit_models
@@ -18,6 +19,7 @@ from podium.subjects import models as _subjects_models
 __all__ = ["metadata_of"]
 
 _LOADED = (
+    _diffusion_models,
     _games_models,
     _people_models,
     _results_models,

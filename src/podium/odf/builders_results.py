@@ -105,12 +105,16 @@ def _line_text(line: ResultLine) -> str:
     )
 
 
-def build_result(header: MessageHeader, result: UnitResult) -> bytes:
+def build_result(
+    header: MessageHeader, result: UnitResult, *, notes: tuple[str, ...] = ()
+) -> bytes:
     """Build a DT_RESULT message: the results of one unit.
 
     Args:
         header: DocumentType `DT_RESULT`, DocumentCode the unit RSC, usually a ResultStatus.
         result: the unit and its lines, in order.
+        notes: `OdfBody/Note` texts after `Competition`: the reason for a correction sent
+            after OFFICIAL (ODF Foundation Principles §6.13).
 
     Returns:
         UTF-8 XML with a declaration; it validates against the bundled SYOG2026 schema.
@@ -124,7 +128,8 @@ def build_result(header: MessageHeader, result: UnitResult) -> bytes:
     """
     check_header(header, "DT_RESULT", result.unit)
     body = "".join([_line_text(line) for line in result.lines])
-    return f"{open_text(header)}{body}</Competition></OdfBody>".encode()
+    note_text = "".join(f"<Note>{attr(note)}</Note>" for note in notes)
+    return f"{open_text(header)}{body}</Competition>{note_text}</OdfBody>".encode()
 
 
 @reports_bad_text

@@ -3,11 +3,18 @@
 Public surface: the tables, the public shapes, the pure rules and the read queries.
 """
 
+from podium.results.final_ranking import (
+    FinalRankingError,
+    UnitEntry,
+    final_medals,
+    final_ranking,
+)
 from podium.results.medals import (
     Competition,
     FinalPlace,
     Medal,
     MedalAward,
+    MedalError,
     MedalRule,
     MedalStanding,
     allocate_medals,
@@ -21,16 +28,21 @@ __all__ = [
     "NEUTRAL_DELEGATIONS",
     "Competition",
     "FinalPlace",
+    "FinalRankingError",
     "Medal",
     "MedalAward",
+    "MedalError",
     "MedalRecord",
     "MedalRule",
     "MedalStanding",
     "MedalStandingPublic",
     "MedallistPublic",
     "ResultPublic",
+    "UnitEntry",
     "UnitResult",
     "allocate_medals",
+    "final_medals",
+    "final_ranking",
     "medal_standings",
     "medal_table",
     "medallists",

@@ -1,0 +1,274 @@
+"""The feed log: append a message with its version, read it back by sequence or by key.
+
+Versioning follows the ODF header rules: a document (six key fields) gets Version 1, 2,
+3... as its content changes; the same content again produces no new version; an
+invalidation is a new version whose message has no `Competition` (ODF Foundation
+Principles, message header and invalidation). Every message also gets a Podium-wide
+sequence number, the order consumers receive it in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from podium.diffusion.models import FeedKeyState, FeedMessage
+from podium.odf import MessageHeader, MessageKey
+
+__all__ = [
+    "FeedEvent",
+    "append_message",
+    "content_digest",
+    "document_key",
+    "find_messages",
+    "last_seq",
+    "next_version",
+    "read_after",
+]
+
+_VOLATILE = re.compile(rb'\s(?:Version|Date|Time|LogicalDate)="[^"]*"')
+_BODY_START = re.compile(rb"<OdfBody\b[^>]*>")
+
+
+def content_digest(content: bytes) -> str:
+    """Return the SHA-256 of a message with its `Version`, `Date`, `Time` and `LogicalDate` blanked.
+
+    Two messages with equal digests say the same thing; only when they were made and
+    which version they are differ.
+
+    Args:
+        content: the message's XML bytes.
+    """
+    match = _BODY_START.search(content)
+    if match is None:
+        return hashlib.sha256(content).hexdigest()
+    head = _VOLATILE.sub(b"", match.group(0))
+    digest = hashlib.sha256(content[: match.start()])
+    digest.update(head)
+    digest.update(content[match.end() :])
+    return digest.hexdigest()
+
+
+def document_key(header: MessageHeader | MessageKey) -> str:
+    """Return the six key fields (all but Version) of a header, joined by `|`."""
+    return "|".join(
+        (
+            header.competition_code,
+            header.document_code,
+            header.document_subcode or "",
+            header.document_type,
+            getattr(header, "document_subtype", None) or "",
+            header.feed_flag,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """One message of the feed log, as consumers receive it.
+
+    Args:
+        seq: the Podium-wide sequence number (SSE event id, consumer position).
+        key: the seven-field ODF key (Version included).
+        discipline: `ATH`, ..., or `---` for Games-wide messages.
+        result_status: the header's ResultStatus or None.
+        logical_date: the header's LogicalDate.
+        invalidation: True when the message invalidates its document.
+        content: the XML bytes.
+        sent_at: when it was appended (UTC).
+
+    """
+
+    seq: int
+    key: MessageKey
+    discipline: str
+    result_status: str | None
+    logical_date: date
+    invalidation: bool
+    content: bytes
+    sent_at: datetime
+
+    @property
+    def document_type(self) -> str:
+        """The message's DocumentType."""
+        return self.key.document_type
+
+    @property
+    def document_code(self) -> str:
+        """The message's DocumentCode."""
+        return self.key.document_code
+
+    @property
+    def version(self) -> int:
+        """The message's Version."""
+        return self.key.version
+
+    @classmethod
+    def of(cls, row: FeedMessage) -> FeedEvent:
+        """Return the event of a feed-log row."""
+        return cls(
+            seq=row.seq,
+            key=MessageKey(
+                row.competition_code,
+                row.document_code,
+                row.document_subcode or None,
+                row.document_type,
+                row.document_subtype or None,
+                row.feed_flag,  # type: ignore[arg-type]
+                row.version,
+            ),
+            discipline=row.discipline,
+            result_status=row.result_status,
+            logical_date=row.logical_date,
+            invalidation=row.invalidation,
+            content=row.content,
+            sent_at=row.sent_at,
+        )
+
+
+def next_version(session: Session, key: str) -> tuple[int, FeedKeyState | None]:
+    """Return the Version the next message of a document would carry, and its state row.
+
+    Args:
+        session: a games-plane session.
+        key: the document's six key fields (`document_key`).
+    """
+    state = session.get(FeedKeyState, key)
+    return (state.version + 1 if state else 1), state
+
+
+def append_message(  # noqa: PLR0913 - a header, its bytes and how it was sent
+    session: Session,
+    header: MessageHeader,
+    content: bytes,
+    *,
+    sent_at: datetime,
+    sent_at_ms: int,
+    invalidation: bool = False,
+) -> FeedEvent | None:
+    """Append one built message to the log, or nothing when it says what was last sent.
+
+    The header's Version must be the document's next version (`next_version`); the
+    caller's transaction commits the append.
+
+    Args:
+        session: a games-plane session.
+        header: the message's header (its Version is the one written).
+        content: the XML bytes.
+        sent_at: the append time (aware).
+        sent_at_ms: the same instant in wall-clock milliseconds, for the burst window.
+        invalidation: True for an invalidation message.
+
+    Returns:
+        The appended event, or None when the content equals the newest version's.
+
+    Raises:
+        ValueError: when the header's Version is not the document's next version.
+
+    """
+    key = document_key(header)
+    expected, state = next_version(session, key)
+    digest = content_digest(content)
+    if state is not None and state.digest == digest and state.invalidated == invalidation:
+        return None
+    if header.version != expected:
+        msg = f"{key}: Version {header.version} given, the next version is {expected}"
+        raise ValueError(msg)
+    row = FeedMessage(
+        competition_code=header.competition_code,
+        document_code=header.document_code,
+        document_subcode=header.document_subcode or "",
+        document_type=header.document_type,
+        document_subtype="",
+        feed_flag=header.feed_flag,
+        version=header.version,
+        discipline=header.document_code[:3],
+        result_status=header.result_status,
+        logical_date=header.logical_date,
+        invalidation=invalidation,
+        content=content,
+        sent_at=sent_at,
+    )
+    session.add(row)
+    if state is None:
+        state = FeedKeyState(key=key, version=0, digest="", sent_at_ms=0, invalidated=False)
+        session.add(state)
+    state.version = header.version
+    state.digest = digest
+    state.sent_at_ms = sent_at_ms
+    state.invalidated = invalidation
+    session.flush()
+    return FeedEvent.of(row)
+
+
+def read_after(
+    session: Session,
+    after: int,
+    *,
+    limit: int = 500,
+    disciplines: Sequence[str] = (),
+    document_types: Sequence[str] = (),
+) -> list[FeedEvent]:
+    """Return the messages after sequence number `after`, oldest first.
+
+    Args:
+        session: a games-plane session.
+        after: the newest sequence number already seen (0 for the start).
+        limit: at most this many.
+        disciplines: only these discipline codes (empty: all).
+        document_types: only these DocumentTypes (empty: all).
+    """
+    query = select(FeedMessage).where(FeedMessage.seq > after)
+    if disciplines:
+        query = query.where(FeedMessage.discipline.in_(disciplines))
+    if document_types:
+        query = query.where(FeedMessage.document_type.in_(document_types))
+    rows = session.scalars(query.order_by(FeedMessage.seq).limit(limit))
+    return [FeedEvent.of(row) for row in rows]
+
+
+def find_messages(  # noqa: PLR0913 - the archive's search fields (ODF "backup site")
+    session: Session,
+    *,
+    logical_date: date | None = None,
+    document_code: str | None = None,
+    document_type: str | None = None,
+    version: int | None = None,
+    discipline: str | None = None,
+    limit: int = 200,
+) -> list[FeedEvent]:
+    """Search the archive by LogicalDate, DocumentCode, DocumentType and Version.
+
+    Args:
+        session: a games-plane session.
+        logical_date: the messages' LogicalDate, or None for any.
+        document_code: a DocumentCode, or None.
+        document_type: a DocumentType, or None.
+        version: a Version, or None.
+        discipline: a discipline code, or None.
+        limit: at most this many, newest first.
+    """
+    query = select(FeedMessage)
+    if logical_date is not None:
+        query = query.where(FeedMessage.logical_date == logical_date)
+    if document_code is not None:
+        query = query.where(FeedMessage.document_code == document_code)
+    if document_type is not None:
+        query = query.where(FeedMessage.document_type == document_type)
+    if version is not None:
+        query = query.where(FeedMessage.version == version)
+    if discipline is not None:
+        query = query.where(FeedMessage.discipline == discipline)
+    rows = session.scalars(query.order_by(FeedMessage.seq.desc()).limit(limit))
+    return [FeedEvent.of(row) for row in rows]
+
+
+def last_seq(session: Session) -> int:
+    """Return the newest sequence number in the log, 0 when it is empty."""
+    return session.scalar(select(func.max(FeedMessage.seq))) or 0

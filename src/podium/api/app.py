@@ -11,6 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from podium import __version__
+from podium.api.capture_routes import router as capture_router
+from podium.api.feed_admin_routes import router as feed_admin_router
+from podium.api.feed_routes import router as feed_router
 from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
 from podium.api.subject_routes import router as subject_router
@@ -74,6 +77,9 @@ def create_app(
     app.include_router(api_router)
     app.include_router(privacy_router)
     app.include_router(subject_router)
+    app.include_router(capture_router)
+    app.include_router(feed_router)
+    app.include_router(feed_admin_router)
     _mount_optional(app)
     app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)

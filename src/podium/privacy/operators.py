@@ -67,8 +67,18 @@ SCOPES: dict[str, str] = {
     "privacy:operator:read": "list operators",
     "privacy:operator:write": "create and disable operators",
     "privacy:audit:read": "read and verify the audit log",
+    "results:unit:write": "enter start lists, results and statuses of every discipline",
+    "diffusion:consumer:read": "list HTTP push consumers and their queues",
+    "diffusion:consumer:write": "register, change and remove HTTP push consumers",
+    "diffusion:feed:resend": "send archived feed messages again to a consumer",
 }
-"""Every scope a token may carry (`domain:resource:action`); later domains add theirs."""
+"""Every scope a token may carry (`domain:resource:action`); later domains add theirs.
+
+Besides these, `results:<discipline>:write` (`results:ath:write`, the discipline's ODF code
+in lower case) lets a venue results manager or timing system write one discipline only."""
+
+DISCIPLINE_RESULTS_SCOPE = re.compile(r"^results:[a-z0-9]{3}:write$")
+"""The per-discipline results scope, `results:ath:write`."""
 
 _SCOPE = re.compile(r"^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*:([a-z][a-z0-9-]*|\*)$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -359,10 +369,13 @@ def issue_token(
     known_resources = {s.rpartition(":")[0] for s in SCOPES}
     for scope in scopes:
         if not _SCOPE.match(scope) or (
-            scope not in SCOPES and not (scope.endswith(":*") and scope[:-2] in known_resources)
+            scope not in SCOPES
+            and not DISCIPLINE_RESULTS_SCOPE.match(scope)
+            and not (scope.endswith(":*") and scope[:-2] in known_resources)
         ):
             raise InvalidInputError(
-                f"scope {scope!r}: not one of {', '.join(SCOPES)} (or domain:resource:*)",
+                f"scope {scope!r}: not one of {', '.join(SCOPES)}"
+                " (or domain:resource:*, or results:<discipline>:write)",
                 code="scope_invalid",
             )
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)

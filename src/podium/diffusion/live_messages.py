@@ -60,7 +60,7 @@ def _phase_status(statuses: list[str]) -> str:
 def _genders(session: Session, rows: list[ResultRow]) -> dict[str, str]:
     codes = {r.competitor_code for r in rows}
     query = select(ParticipantRow.code, ParticipantRow.gender).where(ParticipantRow.code.in_(codes))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def _lines(session: Session, rows: list[ResultRow]) -> list[ResultLine]:

@@ -169,6 +169,9 @@ def _check_results(session: Session, results: Sequence[CompetitorResult]) -> Non
 
 
 def _check(session: Session, unit: Unit, update: UnitUpdate) -> None:
+    """Check an update whole: its own fields first, then against the unit's state."""
+    if update.results is not None:
+        _check_results(session, update.results)
     if update.result_status is not None:
         check_result_transition(unit.result_status, update.result_status)  # type: ignore[arg-type]
     if update.schedule_status is not None:
@@ -184,8 +187,6 @@ def _check(session: Session, unit: Unit, update: UnitUpdate) -> None:
         raise _fail(
             "note", "a change after OFFICIAL is a correction and needs a Note", "note_required"
         )
-    if update.results is not None:
-        _check_results(session, update.results)
     if update.medals is not None:
         codes = {line.competitor_code for line in update.results or ()} or set(
             session.scalars(select(ResultRow.competitor_code).where(ResultRow.unit_rsc == unit.rsc))

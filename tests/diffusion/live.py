@@ -10,7 +10,7 @@ from podium.core.db import Planes
 from podium.diffusion.capture import CompetitorResult, UnitUpdate, capture
 from podium.diffusion.engine import FeedEngine
 from podium.diffusion.feed import feed_context
-from podium.diffusion.live_messages import build_document
+from podium.diffusion.live_messages import build_documents
 from podium.diffusion.log import FeedEvent
 from podium.games import Unit
 from podium.results import UnitResult
@@ -83,8 +83,8 @@ def engine(planes: Planes, clock: Clock | None = None, window_ms: int = 250) -> 
     """Return a feed engine over the planes, dated at NOW, with an injectable window clock."""
     context = feed_context(clock=lambda: NOW)
     if clock is None:
-        return FeedEngine(planes, context, build_document, window_ms=window_ms)
-    return FeedEngine(planes, context, build_document, window_ms=window_ms, clock_ms=clock)
+        return FeedEngine(planes, context, build_documents, window_ms=window_ms)
+    return FeedEngine(planes, context, build_documents, window_ms=window_ms, clock_ms=clock)
 
 
 def kinds(events: list[FeedEvent]) -> list[tuple[str, int, str | None]]:

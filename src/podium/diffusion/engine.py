@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from podium.core.db import Planes
 from podium.diffusion.feed import OdfMessageFile
-from podium.diffusion.log import FeedEvent, append_message, next_version
+from podium.diffusion.live_messages import DocumentRequest, build_documents
+from podium.diffusion.log import Appended, FeedEvent, append_messages, key_states
 from podium.diffusion.models import FeedKeyState, FeedOutbox
 from podium.diffusion.outbox import pending
 from podium.odf import FeedContext, build_invalidation
@@ -41,9 +42,9 @@ __all__ = ["Builder", "FeedEngine", "Listener", "PumpResult", "wall_ms"]
 
 _log = structlog.get_logger(__name__)
 
-Builder = Callable[[Session, FeedContext, str, str, tuple[str, ...], int], OdfMessageFile | None]
-"""Builds the current state of one document: (session, context, DocumentType,
-DocumentCode, units, Version) → the message, or None when the document has no content."""
+Builder = Callable[[Session, FeedContext, Sequence[DocumentRequest]], list[OdfMessageFile | None]]
+"""Builds the current state of documents, in request order: each message, or None when
+its document has no content (`podium.diffusion.live_messages.build_documents`)."""
 
 Listener = Callable[[Sequence[FeedEvent]], None]
 """Called with the messages of each committed pass, in sequence order (any thread)."""
@@ -83,7 +84,7 @@ class FeedEngine:
     Args:
         planes: the database planes (the games plane holds the outbox and the log).
         context: the feed's context (CompetitionCode, FeedFlag, the clock dating headers).
-        build: the document builder (`podium.diffusion.live_messages.build_document`).
+        build: the document builder (`podium.diffusion.live_messages.build_documents`).
         window_ms: the burst window of §4.4, milliseconds.
         clock_ms: the wall clock for the window, milliseconds (inject in tests).
 
@@ -93,7 +94,7 @@ class FeedEngine:
         self,
         planes: Planes,
         context: FeedContext,
-        build: Builder,
+        build: Builder = build_documents,
         *,
         window_ms: int = 250,
         clock_ms: Callable[[], int] = wall_ms,
@@ -112,8 +113,15 @@ class FeedEngine:
         ctx = self.context
         return f"{ctx.competition_code}|{document_code}||{document_type}||{ctx.feed_flag}"
 
-    def pump(self) -> PumpResult:
-        """Send every queued batch whose window is over; return what was appended.
+    def pump(self, limit: int = 5000) -> PumpResult:
+        """Send the queued batches whose window is over; return what was appended.
+
+        Everything of one pass is read, built and written in bulk: the key states in one
+        query, the `DT_RESULT`s in four, the messages in one multi-row insert.
+
+        Args:
+            limit: at most this many documents per pass (one transaction); the rest wait
+                for the next pass.
 
         Raises:
             Exception: whatever building or the database raises; the pass is rolled back
@@ -127,56 +135,81 @@ class FeedEngine:
             if not rows:
                 return result
             now_ms = self.clock_ms()
-            batches: dict[int, list[FeedOutbox]] = defaultdict(list)
-            for row in rows:
-                batches[row.batch].append(row)
-            for items in batches.values():
-                due = self._due(session, items)
-                if due > now_ms:
-                    result.held += len(items)
-                    result.next_due_ms = min(result.next_due_ms or due, due)
-                    continue
-                for row in items:
-                    event = self._send(session, row, now_ms)
-                    if event is not None:
-                        result.events.append(event)
-                    session.delete(row)
+            states = self._states(session, rows)
+            chosen = self._ready(rows, states, now_ms, limit, result)
+            if chosen:
+                result.events = self._send(session, chosen, states, now_ms)
+                session.execute(
+                    delete(FeedOutbox).where(FeedOutbox.key.in_([r.key for r in chosen]))
+                )
         if result.events:
             for listener in self.listeners:
                 listener(result.events)
         return result
 
-    def _due(self, session: Session, items: list[FeedOutbox]) -> int:
-        due = 0
-        for row in items:
-            state = session.get(FeedKeyState, self._doc_key(row.document_type, row.document_code))
-            if state is not None:
-                due = max(due, state.sent_at_ms + self.window_ms)
-        return due
+    def _states(self, session: Session, rows: list[FeedOutbox]) -> dict[str, FeedKeyState]:
+        return key_states(session, [self._doc_key(r.document_type, r.document_code) for r in rows])
 
-    def _send(self, session: Session, row: FeedOutbox, now_ms: int) -> FeedEvent | None:
-        key = self._doc_key(row.document_type, row.document_code)
-        version, state = next_version(session, key)
-        units = tuple(u for u in row.units.split(",") if u)
-        built = self.build(
-            session, self.context, row.document_type, row.document_code, units, version
-        )
-        sent_at = datetime.fromtimestamp(now_ms / 1000, UTC)
-        if built is not None and built.header is not None:
-            return append_message(
-                session, built.header, built.content, sent_at=sent_at, sent_at_ms=now_ms
+    def _ready(
+        self,
+        rows: list[FeedOutbox],
+        states: dict[str, FeedKeyState],
+        now_ms: int,
+        limit: int,
+        result: PumpResult,
+    ) -> list[FeedOutbox]:
+        """Return the rows of the batches out of their window, in send order."""
+        batches: dict[int, list[FeedOutbox]] = defaultdict(list)
+        for row in rows:
+            batches[row.batch].append(row)
+        chosen: list[FeedOutbox] = []
+        for items in batches.values():
+            due = max(
+                (
+                    state.sent_at_ms + self.window_ms
+                    for row in items
+                    if (state := states.get(self._doc_key(row.document_type, row.document_code)))
+                ),
+                default=0,
             )
-        if state is None or state.invalidated:
-            return None  # never sent, or already invalidated: nothing to withdraw
-        header = self.context.stamp(row.document_type, row.document_code, version)
-        return append_message(
-            session,
-            header,
-            build_invalidation(header),
-            sent_at=sent_at,
-            sent_at_ms=now_ms,
-            invalidation=True,
-        )
+            full = bool(chosen) and len(chosen) + len(items) > limit
+            if due > now_ms or full:
+                result.held += len(items)
+                if due > now_ms:
+                    result.next_due_ms = min(result.next_due_ms or due, due)
+                else:
+                    result.next_due_ms = now_ms
+                continue
+            chosen.extend(items)
+        return chosen
+
+    def _send(
+        self,
+        session: Session,
+        rows: list[FeedOutbox],
+        states: dict[str, FeedKeyState],
+        now_ms: int,
+    ) -> list[FeedEvent]:
+        requests = []
+        for row in rows:
+            state = states.get(self._doc_key(row.document_type, row.document_code))
+            units = tuple(u for u in row.units.split(",") if u)
+            version = state.version + 1 if state else 1
+            requests.append(DocumentRequest(row.document_type, row.document_code, units, version))
+        built = self.build(session, self.context, requests)
+        sent_at = datetime.fromtimestamp(now_ms / 1000, UTC)
+        messages: list[Appended] = []
+        for request, message in zip(requests, built, strict=True):
+            key = self._doc_key(request.document_type, request.document_code)
+            state = states.get(key)
+            if message is not None and message.header is not None:
+                messages.append(Appended(message.header, message.content, invalidation=False))
+            elif state is not None and not state.invalidated:
+                header = self.context.stamp(
+                    request.document_type, request.document_code, request.version
+                )
+                messages.append(Appended(header, build_invalidation(header), invalidation=True))
+        return append_messages(session, messages, states, sent_at=sent_at, sent_at_ms=now_ms)
 
     def wake(self) -> None:
         """Ask a running `run` loop for a pass now (thread-safe; a no-op when not running)."""

@@ -12,8 +12,8 @@ DT_PHASE_RESULT, DT_RANKING); the final ranking is `podium.results.final_ranking
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ from podium.people import Participant as ParticipantRow
 from podium.results import FinalRankingError, UnitEntry, final_ranking
 from podium.results import UnitResult as ResultRow
 
-__all__ = ["build_document"]
+__all__ = ["DocumentRequest", "build_document", "build_documents"]
 
 _AT_LEAST = ("START_LIST", "LIVE", "INTERMEDIATE", "UNCONFIRMED", "UNOFFICIAL", "OFFICIAL")
 
@@ -200,3 +200,49 @@ def build_document(  # noqa: PLR0913, PLR0917 - the engine's `Builder` signature
         ),
         None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRequest:
+    """One document the engine wants built: which, for which units, with which Version.
+
+    Args:
+        document_type: the DocumentType.
+        document_code: the DocumentCode.
+        units: for `DT_SCHEDULE_UPDATE`, the changed units.
+        version: the header's Version.
+
+    """
+
+    document_type: str
+    document_code: str
+    units: tuple[str, ...]
+    version: int
+
+
+def build_documents(
+    session: Session, context: FeedContext, requests: Sequence[DocumentRequest]
+) -> list[OdfMessageFile | None]:
+    """Build many documents, in request order: `DT_RESULT`s together in four queries.
+
+    Args:
+        session: a games-plane session.
+        context: the feed's context.
+        requests: the documents.
+
+    Raises:
+        ValueError: for a DocumentType the feed does not build.
+
+    """
+    results = {r.document_code: r.version for r in requests if r.document_type == "DT_RESULT"}
+    built = (
+        {m.document_code: m for m in result_messages(session, context, versions=results)}
+        if results
+        else {}
+    )
+    return [
+        built.get(r.document_code)
+        if r.document_type == "DT_RESULT"
+        else build_document(session, context, r.document_type, r.document_code, r.units, r.version)
+        for r in requests
+    ]

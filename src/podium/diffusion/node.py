@@ -21,8 +21,9 @@ from podium.core.settings import Settings
 from podium.diffusion.broker import FeedBroker
 from podium.diffusion.engine import FeedEngine
 from podium.diffusion.feed import feed_context
-from podium.diffusion.live_messages import build_document
+from podium.diffusion.live_messages import build_documents
 from podium.diffusion.log import FeedEvent, last_seq, read_after
+from podium.diffusion.nats_bridge import NatsEdge, NatsOptions, NatsPublisher
 
 __all__ = ["DiffusionNode", "Service"]
 
@@ -63,11 +64,22 @@ class DiffusionNode:
             self.engine = engine or FeedEngine(
                 planes,
                 feed_context(source=settings.source),
-                build_document,
+                build_documents,
                 window_ms=settings.feed_window_ms,
             )
             self.engine.listeners.append(self.broker.publish)
             self.engine.listeners.append(self._wake_services)
+        # NATS JetStream scale-out (podium.diffusion.nats_bridge): a primary publishes its
+        # feed log; an edge is fed from the stream and serves resumes from its index.
+        if settings.nats_url is not None:
+            options = NatsOptions.of(settings)
+            if settings.feed_role == "primary":
+                self.add_service(NatsPublisher(planes, options))
+            else:
+                edge = NatsEdge(self.broker, options)
+                self.broker.backlog = edge.index.read
+                self.add_service(edge)
+        # end of the NATS bridge wiring
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -120,26 +120,38 @@ def record_marks(records: str | None) -> tuple[RecordMark, ...]:
 
 
 def result_messages(
-    session: Session, context: FeedContext, code: str | None = None, version: int = 1
+    session: Session,
+    context: FeedContext,
+    code: str | None = None,
+    version: int = 1,
+    *,
+    versions: Mapping[str, int] | None = None,
 ) -> Iterator[OdfMessageFile]:
-    """Yield one DT_RESULT per unit with results (or only unit `code`).
+    """Yield one DT_RESULT per unit with results (or only unit `code`, or `versions`' units).
 
     The ResultStatus is the unit's live `result_status` (START_LIST, LIVE, ...), or
     OFFICIAL for imported results. Dated when the unit ended (or started, when the source
-    gives no end), or now when that is earlier (see `as_of`).
+    gives no end), or now when that is earlier (see `as_of`). Reading many units at once
+    (`versions`) costs four queries in all, which is how the live feed builds a backlog.
 
     Args:
         session: a games-plane session.
         context: the feed's context.
         code: one unit's RSC, or None for every unit.
         version: the header's Version.
+        versions: instead of `code` and `version`: the units to build, each with its
+            Version.
     """
+    if code is not None:
+        versions = {code: version}
     rows: dict[str, list[ResultRow]] = defaultdict(list)
     query = select(ResultRow).order_by(ResultRow.unit_rsc, ResultRow.sort_order)
     people = select(ParticipantRow.code, ParticipantRow.gender)
-    if code is not None:
-        query = query.where(ResultRow.unit_rsc == code)
-        competitors = select(ResultRow.competitor_code).where(ResultRow.unit_rsc == code)
+    if versions is not None:
+        query = query.where(ResultRow.unit_rsc.in_(list(versions)))
+        competitors = select(ResultRow.competitor_code).where(
+            ResultRow.unit_rsc.in_(list(versions))
+        )
         people = people.where(ParticipantRow.code.in_(competitors))
     genders = dict(session.execute(people).all())
     for row in session.scalars(query):
@@ -149,8 +161,8 @@ def result_messages(
     }
     rosters = rosters_of(session, team_codes)
     times = select(Unit.rsc, Unit.starts_at, Unit.ends_at, Unit.result_status, Unit.note)
-    if code is not None:
-        times = times.where(Unit.rsc == code)
+    if versions is not None:
+        times = times.where(Unit.rsc.in_(list(versions)))
     ended: dict[str, datetime] = {}
     statuses: dict[str, str] = {}
     notes: dict[str, tuple[str, ...]] = {}
@@ -167,7 +179,7 @@ def result_messages(
         header = stamped.stamp(
             "DT_RESULT",
             unit_rsc,
-            version,
+            versions[unit_rsc] if versions is not None else version,
             result_status=statuses.get(unit_rsc, "OFFICIAL"),  # type: ignore[arg-type]
         )
         message = build_result(header, result, notes=notes.get(unit_rsc, ()))

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from podium.core.db import Planes
 from podium.diffusion.feed import OdfMessageFile
 from podium.diffusion.live_messages import DocumentRequest, build_documents
-from podium.diffusion.log import Appended, FeedEvent, append_messages, key_states
-from podium.diffusion.models import FeedKeyState, FeedOutbox
+from podium.diffusion.log import Appended, FeedEvent, KeyState, append_messages, key_states
+from podium.diffusion.models import FeedOutbox
 from podium.diffusion.outbox import pending
 from podium.odf import FeedContext, build_invalidation
 
@@ -139,21 +139,27 @@ class FeedEngine:
             chosen = self._ready(rows, states, now_ms, limit, result)
             if chosen:
                 result.events = self._send(session, chosen, states, now_ms)
-                session.execute(
-                    delete(FeedOutbox).where(FeedOutbox.key.in_([r.key for r in chosen]))
-                )
+                done = [r.key for r in chosen]
+                for start in range(0, len(done), 500):
+                    session.execute(
+                        delete(FeedOutbox)
+                        .where(FeedOutbox.key.in_(done[start : start + 500]))
+                        .execution_options(synchronize_session=False)
+                    )
+                for row in chosen:
+                    session.expunge(row)
         if result.events:
             for listener in self.listeners:
                 listener(result.events)
         return result
 
-    def _states(self, session: Session, rows: list[FeedOutbox]) -> dict[str, FeedKeyState]:
+    def _states(self, session: Session, rows: list[FeedOutbox]) -> dict[str, KeyState]:
         return key_states(session, [self._doc_key(r.document_type, r.document_code) for r in rows])
 
     def _ready(
         self,
         rows: list[FeedOutbox],
-        states: dict[str, FeedKeyState],
+        states: dict[str, KeyState],
         now_ms: int,
         limit: int,
         result: PumpResult,
@@ -187,7 +193,7 @@ class FeedEngine:
         self,
         session: Session,
         rows: list[FeedOutbox],
-        states: dict[str, FeedKeyState],
+        states: dict[str, KeyState],
         now_ms: int,
     ) -> list[FeedEvent]:
         requests = []

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from podium.diffusion.models import FeedKeyState, FeedMessage
@@ -24,6 +24,7 @@ from podium.odf import MessageHeader, MessageKey
 __all__ = [
     "Appended",
     "FeedEvent",
+    "KeyState",
     "append_message",
     "append_messages",
     "content_digest",
@@ -150,25 +151,83 @@ class Appended:
     invalidation: bool = False
 
 
-def key_states(session: Session, keys: Iterable[str]) -> dict[str, FeedKeyState]:
+@dataclass(slots=True)
+class KeyState:
+    """A document's newest version as the feed last sent it (a `feed_key` row, unmapped).
+
+    Args:
+        key: the six key fields joined by `|`.
+        version: the newest Version sent.
+        digest: `content_digest` of the newest content.
+        sent_at_ms: wall-clock ms of the newest send.
+        invalidated: whether the newest message invalidated the document.
+        stored: whether the row exists in the database yet.
+
+    """
+
+    key: str
+    version: int
+    digest: str
+    sent_at_ms: int
+    invalidated: bool
+    stored: bool = True
+
+
+def key_states(session: Session, keys: Iterable[str]) -> dict[str, KeyState]:
     """Return the newest-version state of each document key that has one.
+
+    Read with plain rows, not mapped objects: a pass of the engine reads thousands.
 
     Args:
         session: a games-plane session.
         keys: document keys (`document_key`).
     """
     wanted = list(keys)
-    states: dict[str, FeedKeyState] = {}
+    table = FeedKeyState.__table__
+    states: dict[str, KeyState] = {}
     for start in range(0, len(wanted), 500):
-        query = select(FeedKeyState).where(FeedKeyState.key.in_(wanted[start : start + 500]))
-        states.update((state.key, state) for state in session.scalars(query))
+        query = select(table).where(table.c.key.in_(wanted[start : start + 500]))
+        for row in session.execute(query):
+            states[row.key] = KeyState(
+                row.key, row.version, row.digest, row.sent_at_ms, row.invalidated
+            )
     return states
+
+
+def _save_states(session: Session, states: Iterable[KeyState]) -> None:
+    """Write changed key states: new ones in one insert, known ones in one executemany."""
+    new: list[dict[str, object]] = []
+    known: list[dict[str, object]] = []
+    for state in states:
+        values = {
+            "key": state.key,
+            "version": state.version,
+            "digest": state.digest,
+            "sent_at_ms": state.sent_at_ms,
+            "invalidated": state.invalidated,
+        }
+        (known if state.stored else new).append(values)
+        state.stored = True
+    if new:
+        session.execute(insert(FeedKeyState), new)
+    if known:
+        statement = (
+            update(FeedKeyState)
+            .where(FeedKeyState.key == bindparam("k"))
+            .values(
+                version=bindparam("version"),
+                digest=bindparam("digest"),
+                sent_at_ms=bindparam("sent_at_ms"),
+                invalidated=bindparam("invalidated"),
+            )
+        )
+        session.connection().execute(statement, [{**v, "k": v["key"]} for v in known])
 
 
 def append_messages(
     session: Session,
     messages: Sequence[Appended],
-    states: dict[str, FeedKeyState],
+    states: dict[str, KeyState],
     *,
     sent_at: datetime,
     sent_at_ms: int,
@@ -195,6 +254,7 @@ def append_messages(
 
     """
     rows: list[dict[str, object]] = []
+    changed: list[KeyState] = []
     for message in messages:
         header = message.header
         key = document_key(header)
@@ -228,9 +288,9 @@ def append_messages(
             }
         )
         if state is None:
-            state = FeedKeyState(key=key, version=0, digest="", sent_at_ms=0, invalidated=False)
-            session.add(state)
+            state = KeyState(key, 0, "", 0, invalidated=False, stored=False)
             states[key] = state
+        changed.append(state)
         state.version = header.version
         state.digest = digest
         state.sent_at_ms = sent_at_ms
@@ -245,7 +305,7 @@ def append_messages(
     for seq, row in zip(seqs, rows, strict=True):
         row["seq"] = seq
     session.execute(insert(FeedMessage), rows)
-    session.flush()
+    _save_states(session, changed)
     return [
         FeedEvent(
             seq=seq,

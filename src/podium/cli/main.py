@@ -16,6 +16,7 @@ from rich.table import Table
 
 from podium.cli.audit import app as audit_app
 from podium.cli.common import console, has_games_data, open_node, require_games_data
+from podium.cli.feed import feed_app
 from podium.cli.odf import odf_app
 from podium.cli.privacy import keys_app, operator_app
 from podium.cli.results import result_app
@@ -42,6 +43,7 @@ app.add_typer(request_app, name="request")
 app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(result_app, name="result")
+app.add_typer(feed_app, name="feed")
 
 _IMPORT_STAGES = (
     "NOCs",

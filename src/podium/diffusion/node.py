@@ -24,6 +24,7 @@ from podium.diffusion.feed import feed_context
 from podium.diffusion.live_messages import build_documents
 from podium.diffusion.log import FeedEvent, last_seq, read_after
 from podium.diffusion.nats_bridge import NatsEdge, NatsOptions, NatsPublisher
+from podium.diffusion.push import PushService
 
 __all__ = ["DiffusionNode", "Service"]
 
@@ -69,6 +70,7 @@ class DiffusionNode:
             )
             self.engine.listeners.append(self.broker.publish)
             self.engine.listeners.append(self._wake_services)
+            self.add_service(PushService(planes, settings))
         # NATS JetStream scale-out (podium.diffusion.nats_bridge): a primary publishes its
         # feed log; an edge is fed from the stream and serves resumes from its index.
         if settings.nats_url is not None:

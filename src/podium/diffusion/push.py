@@ -43,6 +43,7 @@ from podium.core.settings import Settings
 from podium.diffusion.consumers import consumer_filters
 from podium.diffusion.log import FeedEvent, read_after
 from podium.diffusion.models import FeedConsumer, FeedMessage, FeedResend
+from podium.diffusion.sender_lock import SenderLock
 
 __all__ = [
     "POSSIBLE_DUPLICATE_HEADER",
@@ -192,6 +193,7 @@ class PushService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._rescan: asyncio.Event | None = None
         self._workers: dict[str, _Worker] = {}
+        self._lock = SenderLock(planes, settings, "push")
 
     def wake(self, events: Sequence[FeedEvent]) -> None:
         """Wake every consumer's task: the log has grown (thread-safe; any thread).
@@ -221,6 +223,12 @@ class PushService:
         """
         self._loop = asyncio.get_running_loop()
         self._rescan = asyncio.Event()
+        # One sender per feed: wait while another process pushes it (see SenderLock).
+        while not await asyncio.to_thread(self._lock.acquire):
+            _log.warning("push: another process is pushing this feed; waiting to take over")
+            await _wait_any(stop, seconds=2.0)
+            if stop.is_set():
+                return
         client = httpx.AsyncClient(
             transport=self._transport,
             timeout=self.timeout_seconds,
@@ -239,6 +247,7 @@ class PushService:
         finally:
             await self._stop_workers()
             await client.aclose()
+            self._lock.release()
             self._loop = None
             self._rescan = None
 

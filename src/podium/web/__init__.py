@@ -25,7 +25,11 @@ router.include_router(unit_pages.router)
 router.include_router(medal_pages.router)
 router.include_router(staff_pages.router)
 
-_ASSETS = {"podium.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"}
+_ASSETS = {
+    "podium.css": "text/css; charset=utf-8",
+    "icon.svg": "image/svg+xml",
+    "live.js": "text/javascript; charset=utf-8",
+}
 _ROBOTS = "User-agent: *\nAllow: /\n"
 
 
@@ -37,7 +41,7 @@ def root() -> RedirectResponse:
 
 @router.get("/assets/{name}")
 def asset(name: str) -> Response:
-    """Serve a static file of the pages (the style sheet); 404 for any other name."""
+    """Serve a static file of the pages (style sheet, icon, live script); 404 for any other."""
     media_type = _ASSETS.get(name)
     if media_type is None:
         return Response(status_code=404)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from podium.core.errors import NotFoundError
 from podium.games import queries
 from podium.results import Competition, medal_table, medallists
+from podium.web import live
 from podium.web.deps import GamesSession
 from podium.web.names import noc_names, printed_medallists
 from podium.web.rendering import LANG_PATH, PageRoute, exact_or_upper, lang_of, moved_to, render
@@ -49,7 +50,8 @@ def _option(code: str, name: str) -> tuple[str, str]:
 
 @router.get(f"/{LANG_PATH}/medals")
 def medals(request: Request, session: GamesSession, games: str | None = None) -> HTMLResponse:
-    """Render the medal table of the Olympic or the Paralympic Games."""
+    """Render the medal table of the Olympic or the Paralympic Games, live."""
+    after = live.feed_position(session)
     competition = games_of(games)
     context = {
         "nav": "medals",
@@ -57,6 +59,7 @@ def medals(request: Request, session: GamesSession, games: str | None = None) ->
         "all_games": _ALL_GAMES,
         "table": medal_table(session, competition.value),
         "noc_names": noc_names(session),
+        "live": live.medals_feed(session, after, competition.value, live.page_url(request)),
     }
     return render(request, "medals.html", context)
 

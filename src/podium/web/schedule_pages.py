@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from podium.core.errors import NotFoundError
 from podium.games import queries
 from podium.games.schemas import UnitPublic
+from podium.web import live
 from podium.web.deps import GamesSession
 from podium.web.rendering import LANG_PATH, PageRoute, lang_of, render
 
@@ -152,7 +153,8 @@ def schedule(
     discipline: str | None = None,
     venue: str | None = None,
 ) -> HTMLResponse:
-    """Render the schedule of one day (or all), filtered by discipline and venue."""
+    """Render the schedule of one day (or all), filtered by discipline and venue; live."""
+    after = live.feed_position(session)
     days = queries.competition_days(session)
     shown = chosen_day(day, days)
     where = queries.ScheduleFilter(
@@ -185,5 +187,6 @@ def schedule(
         "venue": where.venue,
         "disciplines": [(d.code, d.name) for d in all_disciplines],
         "venues": [(v.code, v.name) for v in queries.venues(session)],
+        "live": live.schedule_feed(session, after, live.shown(groups), live.page_url(request)),
     }
     return render(request, "schedule.html", context)

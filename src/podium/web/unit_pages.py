@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from podium.games import queries
 from podium.games.schemas import EventPublic, UnitPublic
 from podium.results import MedallistPublic, ResultPublic, medallists, unit_results
+from podium.web import live
 from podium.web.coverage import results_end
 from podium.web.deps import GamesSession
 from podium.web.names import noc_names, printed_medallists
@@ -74,7 +75,8 @@ def _unit_medals(
 
 @router.get(f"/{LANG_PATH}/units/{{rsc}}", response_model=None)
 def unit(request: Request, session: GamesSession, rsc: str) -> Response:
-    """Render a unit with its results; the 404 page for an unknown RSC."""
+    """Render a unit with its results, live; the 404 page for an unknown RSC."""
+    after = live.feed_position(session)
     found, moved = exact_or_upper(partial(queries.unit, session), rsc)
     if moved:
         return moved_to(request, f"/{lang_of(request)}/units/{found.rsc}")
@@ -92,6 +94,7 @@ def unit(request: Request, session: GamesSession, rsc: str) -> Response:
         "medals": _unit_medals(session, found, event, discipline_name) if results else {},
         "results_end": end if end is not None and found.day > end else None,
         "noc_names": noc_names(session) if results else {},
+        "live": live.unit_feed(session, after, found, live.page_url(request)),
     }
     return render(request, "unit.html", context)
 

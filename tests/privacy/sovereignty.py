@@ -98,6 +98,7 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "document_type": ["DT_PARTIC", "DT_RESULT", "DT_MEDALLISTS", "DT_SCHEDULE"],
         "document_code": [sentinel.unit or "", "OG2024" + "-" * 28, sentinel.code],
         "lang": ["en", "fr"],
+        "seq": ["1", "999999"],
     }
 
 

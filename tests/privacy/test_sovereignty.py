@@ -138,12 +138,13 @@ def test_no_route_gives_a_protected_value_outside_the_eu_on_postgres(
 
 PUBLIC = re.compile(
     r"^/(|robots\.txt|favicon\.ico|assets/.*|openapi\.json|docs.*|redoc"
-    r"|odf/.*"
+    r"|odf/.*|feed/.*"
     r"|api/(schedule|days|units|disciplines|venues|events|nocs|medals|medallists)(/.*)?"
     r"|(en|fr)/.*"
     r"|staff/login)$"
 )
-"""What the public may see: published Games data, the ODF feed, the pages, the sign-in form."""
+"""What the public may see: published Games data, the ODF feed and its archive, the pages,
+the sign-in form."""
 
 
 def test_every_route_outside_the_public_list_needs_an_operator(
@@ -162,6 +163,7 @@ def test_every_route_outside_the_public_list_needs_an_operator(
             "document_type": ["DT_SCHEDULE"],
             "document_code": ["OG2024"],
             "lang": ["en"],
+            "seq": ["1"],
         }.items()
     }
     guarded, public = [], []

@@ -314,7 +314,9 @@ def _apply(session: Session, unit: Unit, update: UnitUpdate) -> list[FeedItem]:
             if given
             else _allocated(session, unit)
         )
-        if _store_medals(session, unit, medals, this_unit=given):
+        # Undecided (too few ranked, a bracket unit still to come): the medals already
+        # held stay; only medals given explicitly can take medals away.
+        if (given or medals) and _store_medals(session, unit, medals, this_unit=given):
             items.append(FeedItem("DT_MEDALLISTS", unit.event_rsc))
             items.append(FeedItem("DT_MEDALS", GAMES_DOCUMENT_CODE))
         if results_changed:

@@ -108,7 +108,9 @@ async def _push_receiver(receipts: Receipts) -> tuple[asyncio.Server, int]:
     """A minimal HTTP/1.1 server acknowledging every push with 200 (keep-alive)."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+        with contextlib.suppress(
+            ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError
+        ):
             while True:
                 request = await reader.readuntil(b"\r\n\r\n")
                 head = request.decode("latin-1").split("\r\n")
@@ -279,9 +281,7 @@ async def _run(args: argparse.Namespace) -> int:
         node, token, units = _prepare(root, args.consumers, receiver_port)
         port = free_port()
         argv = [
-            sys.executable,
-            "-m",
-            "podium.cli.main",
+            str(Path(sys.executable).parent / "podium"),
             "--data-dir",
             str(node),
             "serve",

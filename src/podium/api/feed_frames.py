@@ -14,6 +14,7 @@ messages such as DT_MEDALS), a DocumentType must look like one (`DT_...`).
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -140,15 +141,30 @@ def public_message(event: FeedEvent) -> FeedMessagePublic:
     )
 
 
+_FRAMES: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_FRAMES_KEPT = 4096
+
+
 def frame_json(event: FeedEvent, *, compact: bool) -> str:
     """Return an event's frame as one line of JSON, with its XML unless `compact`.
 
     Podium builds every message in UTF-8, so the text decodes back to the exact bytes.
+    A frame is encoded once and shared by every subscriber (a thousand live pages get
+    the same line): the newest frames are kept, keyed by sequence number, ODF key and send time.
     """
+    cache_key = (event.seq, event.key, event.sent_at, len(event.content), compact)
+    cached = _FRAMES.get(cache_key)
+    if cached is not None:
+        return cached
     entry = public_message(event).model_dump()
     if compact:
-        return FeedFrame(**entry).model_dump_json(exclude={"xml"})
-    return FeedFrame(**entry, xml=event.content.decode("utf-8")).model_dump_json()
+        frame = FeedFrame(**entry).model_dump_json(exclude={"xml"})
+    else:
+        frame = FeedFrame(**entry, xml=event.content.decode("utf-8")).model_dump_json()
+    _FRAMES[cache_key] = frame
+    if len(_FRAMES) > _FRAMES_KEPT:
+        _FRAMES.popitem(last=False)
+    return frame
 
 
 @dataclass(frozen=True, slots=True)

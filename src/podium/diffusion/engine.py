@@ -23,6 +23,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -108,6 +109,7 @@ class FeedEngine:
         self.listeners: list[Listener] = []
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-engine")
 
     def _doc_key(self, document_type: str, document_code: str) -> str:
         ctx = self.context
@@ -239,7 +241,9 @@ class FeedEngine:
                 self._wake.clear()
                 timeout = poll_s
                 try:
-                    result = await asyncio.to_thread(self.pump)
+                    # The engine's own thread: it never queues behind the delivery
+                    # services' database work in the loop's default executor.
+                    result = await self._loop.run_in_executor(self._executor, self.pump)
                 except Exception:  # noqa: BLE001 - a bad pass must not stop the feed
                     _log.exception("feed pass failed; retrying")
                 else:

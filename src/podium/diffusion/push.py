@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gzip
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 import httpx
 import structlog
@@ -44,6 +47,8 @@ from podium.diffusion.consumers import consumer_filters
 from podium.diffusion.log import FeedEvent, read_after
 from podium.diffusion.models import FeedConsumer, FeedMessage, FeedResend
 from podium.diffusion.sender_lock import SenderLock
+
+_T = TypeVar("_T")
 
 __all__ = [
     "POSSIBLE_DUPLICATE_HEADER",
@@ -194,6 +199,14 @@ class PushService:
         self._rescan: asyncio.Event | None = None
         self._workers: dict[str, _Worker] = {}
         self._lock = SenderLock(planes, settings, "push")
+        # Its own threads for the consumers' database steps, so that fifty consumers
+        # never hold up the feed engine or the subscribers' backlog reads.
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="push")
+
+    async def _db(self, function: Callable[..., _T], *args: Any) -> _T:
+        """Run a blocking database step on the push service's own threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(function, *args))
 
     def wake(self, events: Sequence[FeedEvent]) -> None:
         """Wake every consumer's task: the log has grown (thread-safe; any thread).
@@ -224,7 +237,7 @@ class PushService:
         self._loop = asyncio.get_running_loop()
         self._rescan = asyncio.Event()
         # One sender per feed: wait while another process pushes it (see SenderLock).
-        while not await asyncio.to_thread(self._lock.acquire):
+        while not await self._db(self._lock.acquire):
             _log.warning("push: another process is pushing this feed; waiting to take over")
             await _wait_any(stop, seconds=2.0)
             if stop.is_set():
@@ -238,7 +251,7 @@ class PushService:
             while not stop.is_set():
                 self._rescan.clear()
                 try:
-                    enabled = await asyncio.to_thread(self._enabled)
+                    enabled = await self._db(self._enabled)
                 except Exception:  # noqa: BLE001 - a database hiccup must not stop delivery
                     _log.exception("push: cannot read the consumers; keeping the running ones")
                     enabled = set(self._workers)
@@ -290,7 +303,7 @@ class PushService:
         while not (stop.is_set() or worker.quit.is_set()):
             worker.wake.clear()
             try:
-                claim = await asyncio.to_thread(self._claim, worker.name)
+                claim = await self._db(self._claim, worker.name)
             except Exception:  # noqa: BLE001 - the database may come back; keep the order
                 _log.exception("push: cannot read the queue", consumer=worker.name)
                 await _wait_any(worker.quit, stop, seconds=self.retry_seconds)
@@ -313,7 +326,7 @@ class PushService:
         at = self._clock()
         if outcome.acknowledged:
             try:
-                await asyncio.to_thread(self._acknowledge, job, at)
+                await self._db(self._acknowledge, job, at)
             except Exception:  # noqa: BLE001 - unrecorded: it goes again, marked
                 _log.exception("push: cannot record the acknowledgement", consumer=job.consumer)
                 worker.suspects.add(seq)
@@ -328,7 +341,7 @@ class PushService:
         worker.failures += 1
         _log.warning("push: not acknowledged", consumer=job.consumer, seq=seq, error=outcome.error)
         try:
-            await asyncio.to_thread(self._record_failure, job, outcome.error, at)
+            await self._db(self._record_failure, job, outcome.error, at)
         except Exception:  # noqa: BLE001 - the retry matters more than the record
             _log.exception("push: cannot record the failure", consumer=job.consumer)
         return False

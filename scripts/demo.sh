@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
-# The README's first command: set up, import the bundled Paris 2024 data, serve Podium.
+# The README's first command: set up, import the bundled Paris 2024 data, then replay the
+# Games live: pages and SSE at http://127.0.0.1:8000/ and an HTTP push consumer receiving
+# every ODF message into var/received/. When the replay ends, Podium keeps serving.
+set -euo pipefail
 source "$(dirname "$0")/_bootstrap.sh"
 DATA_DIR="${PODIUM_DATA_DIR:-var}"
+PORT="${PODIUM_PORT:-8000}"
+RECEIVER_PORT="${PODIUM_RECEIVER_PORT:-9000}"
+SPEED="${PODIUM_REPLAY_SPEED:-600}"   # Games seconds per second: a competition day in 2.4 min
 "$UV" sync --frozen --no-dev --inexact   # --inexact: keep the test tools if scripts/test.sh installed them
-"$UV" run --frozen --no-dev podium --data-dir "$DATA_DIR" import paris2024
-echo "Podium is starting at http://127.0.0.1:${PODIUM_PORT:-8000}/ (API docs at /docs, ODF at /odf/)"
-echo "Staff pages (/staff/) need an operator: in another terminal, for example"
-echo "  .venv/bin/podium --data-dir $DATA_DIR operator create dpo --name 'Data protection officer' \\"
-echo "      --country FR --organisation PARIS2024 --role dpo --purpose data-subject-rights --purpose security"
-exec "$UV" run --frozen --no-dev podium --data-dir "$DATA_DIR" serve --port "${PODIUM_PORT:-8000}"
+PODIUM=(.venv/bin/podium --data-dir "$DATA_DIR")
+"${PODIUM[@]}" import paris2024
+
+# The reference push consumer (`podium receive`), as a broadcaster's endpoint would be.
+.venv/bin/podium receive --port "$RECEIVER_PORT" --out "$DATA_DIR/received" --api-key demo-key &
+RECEIVER=$!
+trap 'kill $RECEIVER 2>/dev/null || true' EXIT
+if ! "${PODIUM[@]}" feed consumer list 2>/dev/null | grep -q '\bdemo\b'; then
+    "${PODIUM[@]}" feed consumer add demo --endpoint "http://127.0.0.1:$RECEIVER_PORT/odf" \
+        --api-key demo-key --organisation "Demo broadcaster" --start-after 0
+fi
+
+echo "Replaying Paris 2024 at ${SPEED}x: http://127.0.0.1:$PORT/ (live pages, /feed/stream, /docs);"
+echo "the push consumer writes every ODF message to $DATA_DIR/received/. Ctrl-C stops;"
+echo "'.venv/bin/podium --data-dir $DATA_DIR replay paris2024 --resume' continues."
+"${PODIUM[@]}" replay paris2024 --speed "$SPEED" --port "$PORT" --yes
+echo "Replay done: $(ls "$DATA_DIR/received" | wc -l) messages received by the push consumer."
+"${PODIUM[@]}" serve --port "$PORT"

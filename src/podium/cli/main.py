@@ -19,6 +19,7 @@ from podium.cli.common import console, has_games_data, open_node, require_games_
 from podium.cli.feed import feed_app
 from podium.cli.odf import odf_app
 from podium.cli.privacy import keys_app, operator_app
+from podium.cli.replay import replay_app
 from podium.cli.results import result_app
 from podium.cli.subjects import privacy_app, request_app, retention_app, subject_app
 from podium.core.errors import PodiumError
@@ -42,6 +43,7 @@ app.add_typer(subject_app, name="subject")
 app.add_typer(request_app, name="request")
 app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(replay_app, name="replay")
 app.add_typer(result_app, name="result")
 app.add_typer(feed_app, name="feed")
 

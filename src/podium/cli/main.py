@@ -19,6 +19,7 @@ from podium.cli.common import console, has_games_data, open_node, require_games_
 from podium.cli.feed import feed_app
 from podium.cli.odf import odf_app
 from podium.cli.privacy import keys_app, operator_app
+from podium.cli.receive import receive
 from podium.cli.replay import replay_app
 from podium.cli.results import result_app
 from podium.cli.subjects import privacy_app, request_app, retention_app, subject_app
@@ -45,6 +46,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(replay_app, name="replay")
 app.add_typer(result_app, name="result")
+app.command("receive")(receive)
 app.add_typer(feed_app, name="feed")
 
 _IMPORT_STAGES = (
@@ -187,4 +189,7 @@ def serve(
             )
         )
     planes.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Live pages hold SSE streams open: stop waiting for them after 3 s on Ctrl-C.
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3
+    )

@@ -274,7 +274,9 @@ async def _serving(run: _Run, node: DiffusionNode, stop: threading.Event) -> asy
     from podium.api import create_app  # noqa: PLC0415
 
     app = create_app(run.settings, run.planes, run.spine, diffusion=node)
-    config = uvicorn.Config(app, host=run.host, port=run.port, log_level="warning")
+    config = uvicorn.Config(
+        app, host=run.host, port=run.port, log_level="warning", timeout_graceful_shutdown=3
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     task.add_done_callback(lambda _: stop.set())  # the server stopped: stop the replay too

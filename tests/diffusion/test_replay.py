@@ -128,16 +128,14 @@ def statuses_by_unit(events: list[FeedEvent]) -> dict[str, list[str]]:
 
 
 def last_message_is_official(by_unit: dict[str, list[str]]) -> None:
-    """Each unit's last DT_RESULT is OFFICIAL, as its unit is; else an expected failure.
+    """Each unit's last DT_RESULT is OFFICIAL, as its unit is.
 
-    Known engine defect, not the replay's: `FeedEngine.pump` reads the outbox, builds, then
-    deletes the rows it read by key alone, so a capture that re-queues a document during
-    the pass loses its newer state (the unit stays OFFICIAL, its last message is LIVE or
-    UNOFFICIAL). Deleting only the rows as read (key, batch, changed_at) fixes it.
+    Regression: the feed engine once deleted the outbox rows it had read by key alone, so
+    a capture that queued a document again during the pass lost its newer state; it now
+    deletes only the rows as read (key and batch).
     """
     behind = {unit: s[-1] for unit, s in by_unit.items() if s[-1] != "OFFICIAL"}
-    if behind:
-        pytest.xfail(f"feed engine lost the newest state of {behind} (outbox delete race)")
+    assert not behind, f"the feed lost the newest state of {behind}"
 
 
 # The script (pure: no database) ------------------------------------------------------

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import delete, text
+from sqlalchemy import bindparam, delete, text
 from sqlalchemy.orm import Session
 
 from podium.core.db import Planes
@@ -141,13 +141,14 @@ class FeedEngine:
             chosen = self._ready(rows, states, now_ms, limit, result)
             if chosen:
                 result.events = self._send(session, chosen, states, now_ms)
-                done = [r.key for r in chosen]
-                for start in range(0, len(done), 500):
-                    session.execute(
-                        delete(FeedOutbox)
-                        .where(FeedOutbox.key.in_(done[start : start + 500]))
-                        .execution_options(synchronize_session=False)
-                    )
+                # Delete only the rows as they were read: a capture that queued the
+                # same document again meanwhile (new batch) keeps its row for the next pass.
+                session.connection().execute(
+                    delete(FeedOutbox).where(
+                        FeedOutbox.key == bindparam("k"), FeedOutbox.batch == bindparam("b")
+                    ),
+                    [{"k": row.key, "b": row.batch} for row in chosen],
+                )
                 for row in chosen:
                     session.expunge(row)
         if result.events:

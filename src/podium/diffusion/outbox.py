@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from podium.diffusion.models import FeedOutbox
@@ -82,33 +84,45 @@ def mark_changed(session: Session, items: Sequence[FeedItem], now: datetime) -> 
     """
     batch = (session.scalar(select(func.max(FeedOutbox.batch))) or 0) + 1
     keys = [item.key for item in items]
-    existing = {
-        row.key: row for row in session.scalars(select(FeedOutbox).where(FeedOutbox.key.in_(keys)))
-    }
-    older = {row.batch for row in existing.values()}
+    older = set(session.scalars(select(FeedOutbox.batch).where(FeedOutbox.key.in_(keys))))
     if older:
-        session.execute(update(FeedOutbox).where(FeedOutbox.batch.in_(older)).values(batch=batch))
+        session.execute(
+            update(FeedOutbox)
+            .where(FeedOutbox.batch.in_(older))
+            .values(batch=batch)
+            .execution_options(synchronize_session=False)
+        )
+    # An upsert, never read-modify-write: the engine may send and delete a row at any
+    # moment, and two captures may queue the same document at once. Units are appended
+    # in SQL (a repeat is harmless: they are read as a set).
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     for item in items:
-        row = existing.get(item.key)
-        if row is None:
-            session.add(
-                FeedOutbox(
-                    key=item.key,
-                    document_type=item.document_type,
-                    document_code=item.document_code,
-                    batch=batch,
-                    rank=END_OF_UNIT_ORDER[item.document_type],
-                    units=",".join(item.units),
-                    changed_at=now,
-                )
+        statement = upsert(FeedOutbox).values(
+            key=item.key,
+            document_type=item.document_type,
+            document_code=item.document_code,
+            batch=batch,
+            rank=END_OF_UNIT_ORDER[item.document_type],
+            units=",".join(item.units),
+            changed_at=now,
+        )
+        units = FeedOutbox.units
+        merged = case(
+            (units == "", statement.excluded.units),
+            (statement.excluded.units == "", units),
+            else_=units + "," + statement.excluded.units,
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[FeedOutbox.key],
+                set_={
+                    "batch": statement.excluded.batch,
+                    "changed_at": statement.excluded.changed_at,
+                    "units": merged,
+                },
             )
-            continue
-        row.batch = batch
-        row.changed_at = now
-        if item.units:
-            known = [u for u in row.units.split(",") if u]
-            row.units = ",".join(known + [u for u in item.units if u not in known])
-    session.flush()
+        )
     return batch
 
 

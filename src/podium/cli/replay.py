@@ -54,8 +54,7 @@ from podium.diffusion.replay import (
 )
 from podium.diffusion.replay_steps import StepOutcome, VirtualClock, run_steps
 from podium.games import GAMES_TIME_ZONE, Unit
-from podium.paris2024 import DEFAULT_SOURCE
-from podium.paris2024.replay_script import read_replay_source
+from podium.paris2024 import DEFAULT_SOURCE, read_replay_source
 from podium.privacy.spine import Spine
 
 __all__ = ["replay_app"]

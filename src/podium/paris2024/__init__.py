@@ -4,6 +4,7 @@ from pathlib import Path
 
 from podium.paris2024.csvsource import BadRowError, Quarantine, SourceFileError
 from podium.paris2024.importer import ImportOptions, ImportReport, import_paris2024
+from podium.paris2024.replay_script import ReplaySource, read_replay_source
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -11,8 +12,10 @@ __all__ = [
     "ImportOptions",
     "ImportReport",
     "Quarantine",
+    "ReplaySource",
     "SourceFileError",
     "import_paris2024",
+    "read_replay_source",
 ]
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[3] / "data" / "paris2024"

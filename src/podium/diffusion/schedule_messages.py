@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from podium.diffusion.feed import GENDERS, PARIS, OdfMessageFile, as_of, split_name
 from podium.games import Unit, Venue
 from podium.odf import (
+    SCHEDULE_STATUSES,
     FeedContext,
     LocalName,
     Participant,
@@ -27,19 +28,7 @@ from podium.people import Participant as ParticipantRow
 __all__ = ["partic_messages", "schedule_messages", "schedule_units"]
 
 
-_STATUSES = {
-    "CANCELLED",
-    "DELAYED",
-    "FINISHED",
-    "GETTING_READY",
-    "INTERRUPTED",
-    "POSTPONED",
-    "RESCHEDULED",
-    "RUNNING",
-    "SCHEDULED",
-    "SCHEDULED_BREAK",
-    "UNSCHEDULED",
-}
+_STATUSES = SCHEDULE_STATUSES
 """ODF ScheduleStatus values (schema `scheduleStatusType`); anything else reads SCHEDULED."""
 
 

@@ -40,6 +40,7 @@ from podium.odf.errors import (
 from podium.odf.filenames import FILENAME_PATTERN, content_suffix, message_filename
 from podium.odf.header import GAMES_DOCUMENT_CODE, FeedContext
 from podium.odf.model import (
+    SCHEDULE_STATUSES,
     CompetitorType,
     ExtendedInfo,
     FeedFlag,
@@ -83,6 +84,7 @@ __all__ = [
     "GAMES_DOCUMENT_CODE",
     "RESULT_TRANSITIONS",
     "RSC_LENGTH",
+    "SCHEDULE_STATUSES",
     "SCHEDULE_TRANSITIONS",
     "Athlete",
     "Competitor",

@@ -15,7 +15,18 @@ from podium.migrations import upgrade_plane
 from podium.migrations.metadata import metadata_of
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "podium"
-DOMAINS = {"games", "people", "results", "odf", "paris2024", "subjects"}
+DOMAINS = {
+    "games",
+    "people",
+    "results",
+    "odf",
+    "paris2024",
+    "subjects",
+    "credentials",
+    "accreditation",
+    "entries",
+    "accessibility",
+}
 
 
 @pytest.mark.parametrize("plane", list(Plane))

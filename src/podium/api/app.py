@@ -11,9 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from podium import __version__
+from podium.api.accessibility_routes import router as accessibility_router
+from podium.api.accreditation_routes import router as accreditation_router
 from podium.api.capture_routes import router as capture_router
+from podium.api.entries_routes import router as entries_router
 from podium.api.feed_admin_routes import router as feed_admin_router
 from podium.api.feed_routes import router as feed_router
+from podium.api.people_routes import router as people_router
 from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
 from podium.api.subject_routes import router as subject_router
@@ -80,6 +84,10 @@ def create_app(
     app.include_router(capture_router)
     app.include_router(feed_router)
     app.include_router(feed_admin_router)
+    app.include_router(people_router)
+    app.include_router(accreditation_router)
+    app.include_router(entries_router)
+    app.include_router(accessibility_router)
     _mount_optional(app)
     app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)

@@ -14,10 +14,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from podium.cli.accessibility import accessibility_app
+from podium.cli.accreditation import accreditation_app
 from podium.cli.audit import app as audit_app
 from podium.cli.common import console, has_games_data, open_node, require_games_data
+from podium.cli.entries import entries_app
 from podium.cli.feed import feed_app
 from podium.cli.odf import odf_app
+from podium.cli.people import people_app
 from podium.cli.privacy import keys_app, operator_app
 from podium.cli.receive import receive
 from podium.cli.replay import replay_app
@@ -48,6 +52,10 @@ app.add_typer(replay_app, name="replay")
 app.add_typer(result_app, name="result")
 app.command("receive")(receive)
 app.add_typer(feed_app, name="feed")
+app.add_typer(people_app, name="people")
+app.add_typer(accreditation_app, name="accreditation")
+app.add_typer(entries_app, name="entries")
+app.add_typer(accessibility_app, name="accessibility")
 
 _IMPORT_STAGES = (
     "NOCs",

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         nats_url: the NATS server (`nats://127.0.0.1:4222`) carrying the feed to other
             diffusion nodes, or None for in-process fan-out only.
         nats_stream: the JetStream stream name of the feed.
+        vetting_period_months: how long the vetting authority may take to answer an
+            accreditation's screening request; no answer by then counts as a refusal (the
+            French rule for Paris 2024: a binding opinion within two months).
 
     """
 
@@ -68,6 +71,7 @@ class Settings(BaseSettings):
     push_timeout_seconds: float = Field(default=10.0, gt=0)
     nats_url: str | None = None
     nats_stream: str = "PODIUM_FEED"
+    vetting_period_months: int = Field(default=2, ge=1)
 
     def key_store(self) -> Path:
         """Return the key store folder, defaulting to `<data_dir>/keys`."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from podium.accreditation import models as _accreditation_models
 from podium.core.categories import Plane
 from podium.core.db import GamesBase, SovereignBase
 from podium.diffusion import models as _diffusion_models
+from podium.entries import models as _entries_models
 from podium.games import models as _games_models
 from podium.people import models as _people_models
 from podium.privacy import audit as _audit_models
@@ -19,6 +21,8 @@ from podium.subjects import models as _subjects_models
 __all__ = ["metadata_of"]
 
 _LOADED = (
+    _accreditation_models,
+    _entries_models,
     _diffusion_models,
     _games_models,
     _people_models,

@@ -71,6 +71,14 @@ SCOPES: dict[str, str] = {
     "diffusion:consumer:read": "list HTTP push consumers and their queues",
     "diffusion:consumer:write": "register, change and remove HTTP push consumers",
     "diffusion:feed:resend": "send archived feed messages again to a consumer",
+    "people:registration:write": "register people of one's own organisation, one by one or in bulk",
+    "accreditation:organisation:write": "create responsible organisations and set their quotas",
+    "accreditation:application:read": "list and read accreditations and their history",
+    "accreditation:application:write": "apply, approve, refuse, print, validate, suspend, revoke",
+    "accreditation:vetting:write": "record the vetting authority's decision on an application",
+    "accreditation:zone:check": "ask an online zone access decision (a gate device)",
+    "entries:entry:read": "list sport entries and start lists",
+    "entries:entry:write": "enter, replace and withdraw athletes and teams",
 }
 """Every scope a token may carry (`domain:resource:action`); later domains add theirs.
 
@@ -153,6 +161,8 @@ class Principal:
         scopes: scopes of the token; None for a web session (bounded by roles only).
         purpose: the purpose declared for this request or session, if any.
         csrf_token: the session's CSRF token (web sessions only).
+        organisation: the operator's employer organisation (`PARIS2024`, a NOC such as
+            `FRA`, a federation); a responsible organisation's staff manage only its people.
 
     """
 
@@ -165,6 +175,7 @@ class Principal:
     scopes: frozenset[str] | None
     purpose: str | None = None
     csrf_token: str | None = None
+    organisation: str | None = None
 
     def allows(self, scope: str) -> bool:
         """Whether the credentials carry `scope` (a web session carries every scope)."""
@@ -212,6 +223,7 @@ def build_principal(
         scopes=scopes,
         purpose=extra.get("purpose"),
         csrf_token=extra.get("csrf_token"),
+        organisation=operator.organisation,
     )
 
 

@@ -12,7 +12,15 @@ from importlib import resources
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from podium.web import medal_pages, schedule_pages, staff_pages, unit_pages
+from podium.web import (
+    accessibility_pages,
+    accreditation_pages,
+    entries_pages,
+    medal_pages,
+    schedule_pages,
+    staff_pages,
+    unit_pages,
+)
 from podium.web.error_pages import install_error_pages
 from podium.web.i18n import LANGS
 from podium.web.rendering import LANG_PATH, not_found
@@ -24,6 +32,9 @@ router.include_router(schedule_pages.router)
 router.include_router(unit_pages.router)
 router.include_router(medal_pages.router)
 router.include_router(staff_pages.router)
+router.include_router(accreditation_pages.router)
+router.include_router(entries_pages.router)
+router.include_router(accessibility_pages.router)
 
 _ASSETS = {
     "podium.css": "text/css; charset=utf-8",

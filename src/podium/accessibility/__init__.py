@@ -1,0 +1,1 @@
+"""Accessibility services: live descriptions, speech and the tactile stream, from the feed."""

@@ -1,0 +1,1 @@
+"""Accreditation: responsible organisations, quotas, lifecycle, vetting, credentials, cards."""

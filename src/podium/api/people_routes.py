@@ -1,0 +1,9 @@
+"""JSON API of the people domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["people"])

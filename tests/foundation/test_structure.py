@@ -22,7 +22,7 @@ DOMAINS = {
     "odf",
     "paris2024",
     "subjects",
-    "credentials",
+    "gates",
     "accreditation",
     "entries",
     "accessibility",

@@ -4,6 +4,7 @@
 # every ODF message into var/received/. When the replay ends, Podium keeps serving.
 set -euo pipefail
 source "$(dirname "$0")/_bootstrap.sh"
+PODIUM_WITH_BROWSER=0 source "$(dirname "$0")/_system_packages.sh"
 DATA_DIR="${PODIUM_DATA_DIR:-var}"
 PORT="${PODIUM_PORT:-8000}"
 RECEIVER_PORT="${PODIUM_RECEIVER_PORT:-9000}"

@@ -21,6 +21,7 @@ from podium.api.people_routes import router as people_router
 from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
 from podium.api.subject_routes import router as subject_router
+from podium.api.tactile_routes import router as tactile_router
 from podium.core.db import Planes, open_planes
 from podium.core.errors import (
     AuthenticationError,
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(accreditation_router)
     app.include_router(entries_router)
     app.include_router(accessibility_router)
+    app.include_router(tactile_router)
     _mount_optional(app)
     app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)

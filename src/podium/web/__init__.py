@@ -19,6 +19,7 @@ from podium.web import (
     medal_pages,
     schedule_pages,
     staff_pages,
+    tactile_pages,
     unit_pages,
 )
 from podium.web.error_pages import install_error_pages
@@ -35,6 +36,7 @@ router.include_router(staff_pages.router)
 router.include_router(accreditation_pages.router)
 router.include_router(entries_pages.router)
 router.include_router(accessibility_pages.router)
+router.include_router(tactile_pages.router)
 
 _ASSETS = {
     "podium.css": "text/css; charset=utf-8",

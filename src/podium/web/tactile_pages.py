@@ -1,0 +1,9 @@
+"""Pages of the tactile stream: the operator input page and the reference tablet page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,215 @@
+"""The device package and the offline gate.
+
+A device package is everything a gate needs without a network: the issuer's public key
+set, the full revocation list, the suspended credentials, the venue and its zones, and when
+it was issued. It is one signed JSON document (`sign_device_package`); a device loads it
+against keys it already trusts (provisioned, or those of its previous package), so a key
+rotation reaches devices signed by a key they know.
+
+`OfflineGate.check` is the hot path: the key set's `Ed25519PublicKey` objects are built
+once, the revocation look-up is a dict probe, and the decision is `podium.gates.rules.decide`,
+the same function the online service calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from podium.gates.errors import KeyringError, SignedDocumentError
+from podium.gates.keys import IssuerKey, PublicKeySet, open_document, sign_document
+from podium.gates.revocation import (
+    RevocationIndex,
+    RevocationList,
+    open_revocation_list,
+)
+from podium.gates.rules import Decision, Scan, StaticGateState, decide
+
+__all__ = [
+    "DEVICE_PACKAGE_TYPE",
+    "DevicePackage",
+    "OfflineGate",
+    "load_device_package",
+    "sign_device_package",
+]
+
+DEVICE_PACKAGE_TYPE = "podium.gates.device-package.v1"
+_CODE = re.compile(r"[0-9A-Za-z_-]{1,16}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePackage:
+    """What a gate device holds to decide offline.
+
+    Attributes:
+        venue: the venue code the device serves.
+        zones: the venue's zone codes (the gates of the device lead into these).
+        keys: the issuer's public key set.
+        revocations: the full revocation list at its serial.
+        suspended: suspended credential ids.
+        issued_at: when the package was made; a device takes only newer packages.
+
+    """
+
+    venue: str
+    zones: tuple[str, ...]
+    keys: PublicKeySet
+    revocations: RevocationList
+    issued_at: datetime
+    suspended: frozenset[int] = field(default_factory=frozenset)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the body that gets signed."""
+        return {
+            "venue": self.venue,
+            "zones": list(self.zones),
+            "keys": self.keys.to_json(),
+            "revocations": self.revocations.to_json(),
+            "suspended": sorted(self.suspended),
+            "issued_at": int(self.issued_at.timestamp()),
+        }
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> DevicePackage:
+        """Read a package body.
+
+        Raises:
+            SignedDocumentError: `document_malformed`, naming the field.
+
+        """
+        venue, zones, issued = body.get("venue"), body.get("zones"), body.get("issued_at")
+        suspended = body.get("suspended")
+        if not (isinstance(venue, str) and _CODE.match(venue)):
+            raise SignedDocumentError(f"device package: venue {venue!r} is not a code")
+        if not (
+            isinstance(zones, list) and all(isinstance(z, str) and _CODE.match(z) for z in zones)
+        ):
+            raise SignedDocumentError("device package: zones is not a list of codes")
+        if not (isinstance(suspended, list) and all(type(n) is int for n in suspended)):
+            raise SignedDocumentError("device package: suspended is not a list of ids")
+        if type(issued) is not int or issued < 0:
+            raise SignedDocumentError("device package: issued_at is not UTC seconds")
+        try:
+            keys = PublicKeySet.from_json(body.get("keys") or {})
+        except (KeyringError, AttributeError) as error:
+            raise SignedDocumentError(f"device package: keys: {error}") from None
+        revocations = RevocationList.from_json(body.get("revocations") or {})
+        if revocations.is_delta:
+            raise SignedDocumentError("device package: the revocation list must be full")
+        return cls(
+            venue,
+            tuple(zones),
+            keys,
+            revocations,
+            datetime.fromtimestamp(issued, UTC),
+            frozenset(suspended),
+        )
+
+
+def sign_device_package(package: DevicePackage, signer: IssuerKey) -> bytes:
+    """Return the signed JSON document of a device package."""
+    return sign_document(DEVICE_PACKAGE_TYPE, package.to_json(), signer)
+
+
+def load_device_package(data: bytes, trusted: PublicKeySet, at: datetime) -> DevicePackage:
+    """Verify a signed device package against keys the device already trusts.
+
+    Args:
+        data: the signed document.
+        trusted: the provisioned keys, or the key set of the device's current package.
+        at: now.
+
+    Raises:
+        SignedDocumentError: `document_malformed`, `document_unknown_key`,
+            `document_bad_signature`.
+
+    """
+    return DevicePackage.from_json(open_document(data, DEVICE_PACKAGE_TYPE, trusted, at))
+
+
+class OfflineGate:
+    """A gate device deciding scans from its device package, without a network.
+
+    Args:
+        package: a verified device package (`load_device_package`).
+
+    """
+
+    def __init__(self, package: DevicePackage) -> None:
+        """Build the look-up structures once; see the class docstring."""
+        self._install(package, RevocationIndex(package.revocations))
+
+    def _install(self, package: DevicePackage, index: RevocationIndex) -> None:
+        self.package = package
+        self.revocations = index
+        self._state = StaticGateState(index, package.suspended)
+
+    @classmethod
+    def load(cls, data: bytes, trusted: PublicKeySet, at: datetime) -> OfflineGate:
+        """Verify a signed package (see `load_device_package`) and build the gate on it."""
+        return cls(load_device_package(data, trusted, at))
+
+    @property
+    def revocation_serial(self) -> int:
+        """Return the serial of the revocation list the gate holds."""
+        return self.revocations.serial
+
+    def check(self, card: str | bytes, zone: str, at: datetime) -> Decision:
+        """Decide one scan at this device's venue (see `podium.gates.rules.decide`).
+
+        Args:
+            card: the QR code's Base45 text, or the card's bytes.
+            zone: the zone the gate leads into.
+            at: scan time (aware UTC).
+
+        """
+        return decide(card, Scan(self.package.venue, zone, at), self.package.keys, self._state)
+
+    def apply_revocations(self, data: bytes, at: datetime) -> int:
+        """Verify a signed revocation list (full or delta) and apply it.
+
+        Args:
+            data: the signed list.
+            at: now.
+
+        Returns:
+            The gate's new revocation serial.
+
+        Raises:
+            SignedDocumentError: bad signature or unknown key (the `document_*` codes), a
+                list not newer than the gate's (`revocation_stale`), or a delta that does
+                not start at or before the gate's serial (`revocation_gap`).
+
+        """
+        revocations = open_revocation_list(data, self.package.keys, at)
+        self._install(self.package, self.revocations.applied(revocations))
+        return self.revocations.serial
+
+    def update_package(self, data: bytes, at: datetime) -> None:
+        """Replace the package by a newer one, verified with the current package's keys.
+
+        The revocation index keeps whichever list is newer, the package's or the gate's.
+
+        Raises:
+            SignedDocumentError: the `document_*` codes; `package_stale` for a package not
+                issued after the current one; `package_venue` for another venue's package.
+
+        """
+        package = load_device_package(data, self.package.keys, at)
+        if package.issued_at <= self.package.issued_at:
+            raise SignedDocumentError(
+                f"device package of {package.issued_at} is not newer than {self.package.issued_at}",
+                code="package_stale",
+            )
+        if package.venue != self.package.venue:
+            raise SignedDocumentError(
+                f"device package for {package.venue}, this gate is at {self.package.venue}",
+                code="package_venue",
+            )
+        index = RevocationIndex(package.revocations)
+        self._install(
+            package, index if index.serial >= self.revocations.serial else self.revocations
+        )

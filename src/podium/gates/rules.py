@@ -1,0 +1,325 @@
+"""The scan decision engine: one pure function for every gate, online and offline.
+
+`decide(card, scan, keys, state)` takes values and returns a `Decision`; it does no I/O.
+The accreditation service calls it with live state from its database; a gate device calls
+it (through `OfflineGate`) with the state of its signed device package. Same function, same
+codes, same order.
+
+Check order (the first failing check gives the reason; `CHECK_ORDER` lists it):
+
+1. framing: Base45 text, length, format version            -> malformed, unknown_version
+2. signing key: known to the key set, not retired at scan  -> unknown_key
+3. Ed25519 signature over every byte before it (RFC 8032)  -> bad_signature
+4. body (read only once the signature holds)               -> malformed
+5. revocation of this card serial or of every serial,
+   or a serial other than the credential's current one     -> revoked
+6. suspension of the credential                            -> suspended
+7. validity window: valid_from <= at <= valid_until        -> not_yet_valid, expired
+8. venue: the card opens the scan's venue                  -> wrong_venue
+9. zone: granted at that venue (override or card zones)    -> zone_not_granted
+
+Nothing a card says is trusted before its signature verifies; revocation comes before the
+validity window so that a revoked card says "revoked" even once expired (the desk needs the
+strongest reason). Ticket codes (anti-passback, nonce, session) will join after step 9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from podium.gates.errors import CredentialFormatError
+from podium.gates.payload import (
+    FORMAT_VERSION,
+    HEADER_LENGTH,
+    KEY_ID_LENGTH,
+    SIGNATURE_LENGTH,
+    Credential,
+    Kind,
+    decode_message,
+    from_text,
+)
+from podium.gates.revocation import RevocationIndex
+
+__all__ = [
+    "CHECK_ORDER",
+    "MESSAGES",
+    "REPRINTED",
+    "Decision",
+    "GateState",
+    "KeySource",
+    "Reason",
+    "Scan",
+    "StaticGateState",
+    "decide",
+    "judge",
+]
+
+REPRINTED = "reprinted"
+"""Detail of a `revoked` decision for a card whose serial is older than the current one."""
+
+
+class Reason(StrEnum):
+    """Stable codes of a scan decision (tests, logs and devices rely on them)."""
+
+    ADMITTED = "admitted"
+    MALFORMED = "malformed"
+    UNKNOWN_VERSION = "unknown_version"
+    UNKNOWN_KEY = "unknown_key"
+    BAD_SIGNATURE = "bad_signature"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WRONG_VENUE = "wrong_venue"
+    ZONE_NOT_GRANTED = "zone_not_granted"
+
+    def message(self, language: str = "en") -> str:
+        """Return the message for gate staff in `language` (`en` or `fr`; default English)."""
+        texts = MESSAGES[self]
+        return texts.get(language, texts["en"])
+
+
+MESSAGES: dict[Reason, dict[str, str]] = {
+    Reason.ADMITTED: {"en": "Admitted.", "fr": "Accès autorisé."},
+    Reason.MALFORMED: {
+        "en": "Unreadable code: not a Podium credential.",
+        "fr": "Code illisible : ce n'est pas une accréditation Podium.",
+    },
+    Reason.UNKNOWN_VERSION: {
+        "en": "Credential format not supported by this device: update it.",
+        "fr": "Format d'accréditation non pris en charge par cet appareil : mettez-le à jour.",
+    },
+    Reason.UNKNOWN_KEY: {
+        "en": "Unknown or retired signing key: refuse and call the accreditation centre.",
+        "fr": "Clé de signature inconnue ou retirée : refusez et appelez "
+        "le centre d'accréditation.",
+    },
+    Reason.BAD_SIGNATURE: {
+        "en": "Invalid signature: the card may be forged.",
+        "fr": "Signature invalide : la carte est peut-être falsifiée.",
+    },
+    Reason.REVOKED: {
+        "en": "Card revoked: keep it and call the accreditation centre.",
+        "fr": "Carte révoquée : retenez-la et appelez le centre d'accréditation.",
+    },
+    Reason.SUSPENDED: {
+        "en": "Accreditation suspended: refer to the accreditation centre.",
+        "fr": "Accréditation suspendue : orientez vers le centre d'accréditation.",
+    },
+    Reason.NOT_YET_VALID: {
+        "en": "Card not valid yet.",
+        "fr": "Carte pas encore valide.",
+    },
+    Reason.EXPIRED: {"en": "Card expired.", "fr": "Carte expirée."},
+    Reason.WRONG_VENUE: {
+        "en": "This card does not give access to this venue.",
+        "fr": "Cette carte ne donne pas accès à ce site.",
+    },
+    Reason.ZONE_NOT_GRANTED: {
+        "en": "This card does not give access to this zone.",
+        "fr": "Cette carte ne donne pas accès à cette zone.",
+    },
+}
+
+CHECK_ORDER: tuple[Reason, ...] = (
+    Reason.MALFORMED,
+    Reason.UNKNOWN_VERSION,
+    Reason.UNKNOWN_KEY,
+    Reason.BAD_SIGNATURE,
+    Reason.REVOKED,
+    Reason.SUSPENDED,
+    Reason.NOT_YET_VALID,
+    Reason.EXPIRED,
+    Reason.WRONG_VENUE,
+    Reason.ZONE_NOT_GRANTED,
+)
+"""The refusal codes in the order they are checked (body `malformed` comes after signature)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Where and when a card is presented.
+
+    Attributes:
+        venue: venue code of the gate.
+        zone: zone code the gate leads into.
+        at: scan time (aware UTC).
+
+    """
+
+    venue: str
+    zone: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer to one scan.
+
+    Attributes:
+        admitted: True only for `Reason.ADMITTED`.
+        reason: the stable code.
+        credential_id: the card's credential id, when the signature verified.
+        card_serial: the card's serial, when the signature verified.
+        kind: the credential's kind, when the signature verified.
+        detail: more for logs: the revocation reason, or what is malformed.
+
+    """
+
+    admitted: bool
+    reason: Reason
+    credential_id: int | None = None
+    card_serial: int | None = None
+    kind: Kind | None = None
+    detail: str | None = None
+
+    def message(self, language: str = "en") -> str:
+        """Return the reason's message for gate staff (`en` or `fr`)."""
+        return self.reason.message(language)
+
+
+class KeySource(Protocol):
+    """The trusted public keys (`PublicKeySet` is one)."""
+
+    def verifier(self, key_id: bytes, at: float) -> Ed25519PublicKey | None:
+        """Return the key of `key_id` valid at `at` (UTC seconds), or None."""
+        ...
+
+
+class GateState(Protocol):
+    """What a gate knows beyond the card: revocations, suspensions, current serials.
+
+    Online, the accreditation service answers from its database; offline, the device
+    package does (`StaticGateState`).
+    """
+
+    def revocation(self, credential_id: int, card_serial: int) -> str | None:
+        """Return the revocation reason code of this card, or None when not revoked."""
+        ...
+
+    def is_suspended(self, credential_id: int) -> bool:
+        """Return True when the credential is suspended."""
+        ...
+
+    def current_serial(self, credential_id: int) -> int | None:
+        """Return the credential's current card serial, or None when unknown (offline)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaticGateState:
+    """A snapshot of gate state: a revocation index, suspended ids, current serials.
+
+    Attributes:
+        revocations: the revoked cards.
+        suspended: suspended credential ids.
+        current_serials: credential id -> current card serial (online; empty offline,
+            where older serials arrive as `reprinted` revocation entries).
+
+    """
+
+    revocations: RevocationIndex = field(default_factory=RevocationIndex)
+    suspended: frozenset[int] = frozenset()
+    current_serials: dict[int, int] = field(default_factory=dict)
+
+    def revocation(self, credential_id: int, card_serial: int) -> str | None:
+        """Return the revocation reason code of this card, or None."""
+        entry = self.revocations.lookup(credential_id, card_serial)
+        return None if entry is None else entry.reason
+
+    def is_suspended(self, credential_id: int) -> bool:
+        """Return True when the credential is suspended."""
+        return credential_id in self.suspended
+
+    def current_serial(self, credential_id: int) -> int | None:
+        """Return the current card serial, or None when unknown."""
+        return self.current_serials.get(credential_id)
+
+
+_MIN_LENGTH = HEADER_LENGTH + SIGNATURE_LENGTH
+_KEY_ID = slice(2, 2 + KEY_ID_LENGTH)
+
+
+def _refuse(reason: Reason, detail: str | None = None) -> Decision:
+    return Decision(admitted=False, reason=reason, detail=detail)
+
+
+def decide(card: bytes | str, scan: Scan, keys: KeySource, state: GateState) -> Decision:
+    """Decide one scan: admit, or refuse with the first failing check's code.
+
+    Args:
+        card: the card's bytes, or its Base45 text as read from the QR code.
+        scan: venue, zone and time of the scan.
+        keys: the trusted public keys.
+        state: revocations, suspensions, current serials.
+
+    Returns:
+        The decision; the check order is in the module docstring.
+
+    """
+    message = _verified_message(card, scan.at.timestamp(), keys)
+    if isinstance(message, Decision):
+        return message
+    try:
+        credential = decode_message(message)
+    except CredentialFormatError as error:
+        return _refuse(Reason(error.code), str(error))
+    return judge(credential, scan, state)
+
+
+def _verified_message(card: bytes | str, at: float, keys: KeySource) -> bytes | Decision:
+    """Apply checks 1 to 3; return the signed bytes, or the refusal."""
+    if isinstance(card, str):
+        try:
+            card = from_text(card)
+        except CredentialFormatError as error:
+            return _refuse(Reason.MALFORMED, str(error))
+    if card[:1] and card[0] != FORMAT_VERSION:
+        return _refuse(Reason.UNKNOWN_VERSION, f"format version {card[0]}")
+    if len(card) < _MIN_LENGTH:
+        return _refuse(Reason.MALFORMED, f"{len(card)} bytes is too short")
+    key = keys.verifier(card[_KEY_ID], at)
+    if key is None:
+        return _refuse(Reason.UNKNOWN_KEY, card[_KEY_ID].hex())
+    message = card[:-SIGNATURE_LENGTH]
+    try:
+        key.verify(card[-SIGNATURE_LENGTH:], message)
+    except InvalidSignature:
+        return _refuse(Reason.BAD_SIGNATURE)
+    return message
+
+
+def judge(credential: Credential, scan: Scan, state: GateState) -> Decision:
+    """Apply checks 5 to 9 (revocation to zone) to a credential whose signature verified.
+
+    Only for callers that verified the signature themselves; `decide` is the entry point.
+    """
+    number, serial = credential.credential_id, credential.card_serial
+    revoked = state.revocation(number, serial)
+    if revoked is None:
+        current = state.current_serial(number)
+        if current is not None and serial != current:
+            revoked = REPRINTED
+    if revoked is not None:
+        reason, detail = Reason.REVOKED, revoked
+    elif state.is_suspended(number):
+        reason, detail = Reason.SUSPENDED, None
+    elif scan.at < credential.valid_from:
+        reason, detail = Reason.NOT_YET_VALID, None
+    elif scan.at > credential.valid_until:
+        reason, detail = Reason.EXPIRED, None
+    else:
+        zones = credential.body.zones_at(scan.venue)
+        if zones is None:
+            reason, detail = Reason.WRONG_VENUE, scan.venue
+        elif scan.zone not in zones:
+            reason, detail = Reason.ZONE_NOT_GRANTED, scan.zone
+        else:
+            reason, detail = Reason.ADMITTED, None
+    return Decision(reason is Reason.ADMITTED, reason, number, serial, credential.kind, detail)

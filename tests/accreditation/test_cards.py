@@ -12,13 +12,47 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+import segno
 from PIL import Image
 from pypdf import PdfReader
 
-from podium.accreditation.cards import CardData, CardFonts, card_fonts, qr_code, render_cards
+from podium.accreditation.cards import CardData, CardFonts, card_fonts, render_cards
 from podium.core.errors import InvalidInputError
+from podium.gates import (
+    AccreditationBody,
+    Credential,
+    IssuerKey,
+    PublicKeySet,
+    decode,
+    from_text,
+    open_issuer_keyring,
+    sign,
+)
 
-CREDENTIAL = "PDM1:6BFOXN*TS0BI$ZDYSHS0NEC7T3GJ*2KR0-PN8R2OG2DOXT1"
+VALID_FROM = datetime(2024, 7, 18, tzinfo=UTC)
+VALID_UNTIL = datetime(2024, 8, 11, 21, 59, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def keyring(tmp_path_factory: pytest.TempPathFactory) -> tuple[IssuerKey, PublicKeySet]:
+    opened = open_issuer_keyring(tmp_path_factory.mktemp("issuer"))
+    return opened.active, opened.public_key_set()
+
+
+def _credential(
+    keyring: tuple[IssuerKey, PublicKeySet], number: int = 1042, serial: int = 1
+) -> str:
+    body = AccreditationBody(category="Aa", zones=("1", "2", "3"))
+    signed = sign(Credential(number, serial, VALID_FROM, VALID_UNTIL, body), keyring[0])
+    return signed.text
+
+
+def qr_code(text: str) -> segno.QRCode:
+    """The QR code a gate expects of a credential text (as `podium.gates` draws it)."""
+    return segno.make_qr(text, error="m", mode="alphanumeric", boost_error=False)
+
+
+CREDENTIAL = "6BFOXN*TS0BI$ZDYSHS0NEC7T3GJ*2KR0-PN8R2OG2DOXT1"
 
 
 def _jpeg(
@@ -46,7 +80,7 @@ def _card(**changes: object) -> CardData:
         category_name="Team officials / Officiels d'équipe",
         zones=("1", "2", "3"),
         venues=(),
-        valid_until=datetime(2024, 8, 11, 21, 59, tzinfo=UTC),
+        valid_until=VALID_UNTIL,
         credential=CREDENTIAL,
         photo=_jpeg(),
         function="Coach",
@@ -138,22 +172,29 @@ def test_an_unreadable_photo_is_refused_naming_the_accreditation() -> None:
     assert caught.value.code == "photo_unreadable"
 
 
-def test_the_qr_code_in_the_pdf_is_the_credential_text() -> None:
-    page = _pdf([_card(photo=None)]).pages[0]
+def test_the_qr_code_in_the_pdf_is_the_signed_credential_that_gates_decode(
+    keyring: tuple[IssuerKey, PublicKeySet],
+) -> None:
+    text = _credential(keyring, number=1042, serial=3)
+    page = _pdf([_card(photo=None, credential=text)]).pages[0]
     (qr_image,) = [image.image for image in page.images]
-    expected = qr_code(CREDENTIAL)
+    expected = qr_code(text)
     modules = len(expected.matrix)
     assert qr_image.width == qr_image.height
     assert _qr_modules(qr_image, modules) == [[bool(m) for m in row] for row in expected.matrix]
-    assert qr_code(CREDENTIAL + "x").matrix != expected.matrix
-    assert expected.error == "M"
+    assert qr_code(text[:-1] + ("0" if text[-1] != "0" else "1")).matrix != expected.matrix
+    signed = decode(from_text(text))
+    assert (signed.credential.credential_id, signed.credential.card_serial) == (1042, 3)
+    assert signed.credential.body.category == "Aa"
+    key = keyring[1][signed.credential.key_id].public_key
+    key.verify(signed.signature, signed.message)  # raises InvalidSignature if not signed
 
 
-def test_a_batch_keeps_each_cards_own_qr_code() -> None:
-    other = CREDENTIAL.replace("PDM1:6", "PDM1:7")
-    reader = _pdf([_card(photo=None), _card(photo=None, credential=other)])
+def test_a_batch_keeps_each_cards_own_qr_code(keyring: tuple[IssuerKey, PublicKeySet]) -> None:
+    texts = [_credential(keyring, number) for number in (7, 8)]
+    reader = _pdf([_card(photo=None, credential=text) for text in texts])
     images = [page.images[0].image for page in reader.pages]
-    for image, text in zip(images, (CREDENTIAL, other), strict=True):
+    for image, text in zip(images, texts, strict=True):
         matrix = qr_code(text).matrix
         assert _qr_modules(image, len(matrix)) == [[bool(m) for m in row] for row in matrix]
 

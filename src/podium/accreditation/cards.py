@@ -22,18 +22,17 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-import segno
 from fpdf import FPDF
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from podium.core.errors import InvalidInputError
+from podium.gates import qr_png
 
 __all__ = [
     "CARD_FONT_DIR",
     "CardData",
     "CardFonts",
     "card_fonts",
-    "qr_code",
     "render_cards",
 ]
 
@@ -69,7 +68,8 @@ class CardData:
         zones: the zone codes the card admits to, in order (`("1", "3", "5")`).
         venues: the venue codes the card admits to; empty means every venue (`ALL`).
         valid_until: the last instant the card admits; None when open-ended.
-        credential: the signed credential's text form, encoded in the QR code.
+        credential: the signed credential's Base45 text (`podium.gates.SignedCredential.text`),
+            encoded in the QR code.
         photo: the holder's photo (JPEG or PNG bytes), or None for the "no photo" box.
         function: the holder's function (`Coach`), printed under the organisation.
         games: the event's name, printed in the card's top band.
@@ -125,28 +125,12 @@ def card_fonts(font_dir: Path = CARD_FONT_DIR) -> CardFonts:
     return CardFonts("helvetica", None, None)
 
 
-def qr_code(credential: str) -> segno.QRCode:
-    """Return the QR code of a credential's text form (error correction M, ISO/IEC 18004).
-
-    Level M restores up to 15 % of damaged modules, enough for a worn card while keeping
-    the modules large.
-
-    Args:
-        credential: the credential's text form (`podium.gates`).
-
-    Raises:
-        InvalidInputError: the text is empty (`credential_missing`).
-    """
-    if not credential:
-        raise InvalidInputError("a card needs its credential's text", code="credential_missing")
-    return segno.make(credential, error="m", boost_error=False)
-
-
-def _qr_png(credential: str) -> BytesIO:
-    out = BytesIO()
-    qr_code(credential).save(out, kind="png", scale=_QR_SCALE, border=4)
-    out.seek(0)
-    return out
+def _qr_png(card: CardData) -> BytesIO:
+    """Return the PNG of the card's QR code, drawn by `podium.gates` (error correction M)."""
+    if not card.credential:
+        message = f"accreditation {card.accreditation_number}: the card has no credential"
+        raise InvalidInputError(message, code="credential_missing")
+    return BytesIO(qr_png(card.credential, scale=_QR_SCALE, border=4))
 
 
 def _photo_image(photo: bytes, number: int) -> Image.Image:
@@ -320,7 +304,7 @@ def _footer(pdf: _Card, card: CardData, y: float) -> None:
         pdf.write_at(_MARGIN, top + 2.8, width, value)
         top += 7.5
     qr_x, qr_y = _PAGE_W - _MARGIN - _QR_SIZE, _PAGE_H - _MARGIN - _QR_SIZE
-    pdf.image(_qr_png(card.credential), x=qr_x, y=qr_y, w=_QR_SIZE, h=_QR_SIZE)
+    pdf.image(_qr_png(card), x=qr_x, y=qr_y, w=_QR_SIZE, h=_QR_SIZE)
 
 
 def _draw(pdf: _Card, card: CardData) -> None:

@@ -279,50 +279,45 @@ def sign(credential: Credential, signer: Signer) -> SignedCredential:
     return SignedCredential(credential, message, signer.sign(message))
 
 
-class _Reader:
-    """A cursor over a body's bytes that fails with `malformed` and the offset."""
+_CODE_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+_CODE_MAX = 16
 
-    __slots__ = ("data", "offset")
 
-    def __init__(self, data: bytes, offset: int) -> None:
-        self.data, self.offset = data, offset
+def _take_code(data: bytes, offset: int, what: str) -> tuple[str, int]:
+    """Read one code at `offset`; return it and the next offset (IndexError when truncated)."""
+    size = data[offset]
+    end = offset + 1 + size
+    raw = data[offset + 1 : end]
+    if not 0 < size <= _CODE_MAX or len(raw) != size or raw.translate(None, _CODE_BYTES):
+        raise CredentialFormatError(f"{what} at byte {offset} is not a valid code")
+    return raw.decode("ascii"), end
 
-    def byte(self, what: str) -> int:
-        if self.offset >= len(self.data):
-            raise CredentialFormatError(f"truncated at byte {self.offset}: {what} missing")
-        self.offset += 1
-        return self.data[self.offset - 1]
 
-    def code(self, what: str) -> str:
-        start = self.offset
-        size = self.byte(what)
-        raw = self.data[self.offset : self.offset + size]
-        self.offset += size
-        text = raw.decode("ascii", "replace")
-        if len(raw) != size or not _CODE.match(text):
-            raise CredentialFormatError(f"{what} at byte {start} is not a valid code")
-        return text
-
-    def codes(self, what: str, count: int | None = None) -> tuple[str, ...]:
-        if count is None:
-            count = self.byte(what)
-        if count > _MAX_COUNT:
-            raise CredentialFormatError(f"{what} count {count} at byte {self.offset - 1}")
-        return tuple(self.code(what) for _ in range(count))
+def _take_codes(data: bytes, offset: int, count: int, what: str) -> tuple[tuple[str, ...], int]:
+    codes = []
+    for _ in range(count):
+        code, offset = _take_code(data, offset, what)
+        codes.append(code)
+    return tuple(codes), offset
 
 
 def _decode_body(data: bytes, offset: int) -> AccreditationBody:
-    reader = _Reader(data, offset)
-    category = reader.code("category")
-    zones = reader.codes("zone")
-    venues = []
-    for _ in range(reader.byte("venue count")):
-        venue = reader.code("venue")
-        count = reader.byte("zone override")
-        override = None if count == _NO_OVERRIDE else reader.codes("zone", count)
-        venues.append(VenueGrant(venue, override))
-    if reader.offset != len(data):
-        raise CredentialFormatError(f"{len(data) - reader.offset} stray bytes at {reader.offset}")
+    try:
+        category, offset = _take_code(data, offset, "category")
+        zones, offset = _take_codes(data, offset + 1, data[offset], "zone")
+        venues = []
+        count, offset = data[offset], offset + 1
+        for _ in range(count):
+            venue, offset = _take_code(data, offset, "venue")
+            overrides, offset = data[offset], offset + 1
+            override = None
+            if overrides != _NO_OVERRIDE:
+                override, offset = _take_codes(data, offset, overrides, f"zone of {venue}")
+            venues.append(VenueGrant(venue, override))
+    except IndexError:
+        raise CredentialFormatError(f"credential truncated: {len(data)} bytes") from None
+    if offset != len(data):
+        raise CredentialFormatError(f"{len(data) - offset} stray bytes at byte {offset}")
     return AccreditationBody(category, zones, tuple(venues))
 
 

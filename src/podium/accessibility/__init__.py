@@ -1,1 +1,67 @@
-"""Accessibility services: live descriptions, speech and the tactile stream, from the feed."""
+"""Accessibility services: live descriptions, speech and the tactile stream, from the feed.
+
+    spoken_result, ordinal, tv_name          numbers, times and names written for speech
+    NocNames, spoken_noc_names               NOC names in full, English and French
+    Describer.describe -> [Description]      pure: a parsed ODF message -> descriptions
+    SpeechEngine                             espeak-ng to WAV, cached under <data_dir>/speech
+    DescriptionService, descriptions_of      the live channels per unit and venue
+
+Errors: `SpeechUnavailableError` (`speech_unavailable`, `speech_bad_id`).
+"""
+
+from podium.accessibility.describer import (
+    Describer,
+    Description,
+    DescriptionKind,
+    UnitInfo,
+    leader_of,
+    standings_of,
+)
+from podium.accessibility.nocs import NocNames, spoken_noc_names
+from podium.accessibility.service import (
+    Channel,
+    DescriptionService,
+    Timing,
+    descriptions_of,
+    games_names,
+)
+from podium.accessibility.speech import (
+    SPEECH_VOICES,
+    SpeechEngine,
+    SpeechUnavailableError,
+    sized_wav,
+)
+from podium.accessibility.spoken import (
+    SPEECH_LANGS,
+    SpeechLang,
+    ordinal,
+    spoken_decimal,
+    spoken_result,
+    tv_name,
+)
+
+__all__ = [
+    "SPEECH_LANGS",
+    "SPEECH_VOICES",
+    "Channel",
+    "Describer",
+    "Description",
+    "DescriptionKind",
+    "DescriptionService",
+    "NocNames",
+    "SpeechEngine",
+    "SpeechLang",
+    "SpeechUnavailableError",
+    "Timing",
+    "UnitInfo",
+    "descriptions_of",
+    "games_names",
+    "leader_of",
+    "ordinal",
+    "sized_wav",
+    "spoken_decimal",
+    "spoken_noc_names",
+    "spoken_result",
+    "standings_of",
+    "tv_name",
+]

@@ -115,6 +115,7 @@ class DescriptionService:
         self.timings: dict[int, Timing] = {}
         self.listeners: set[asyncio.Queue[Description | None]] = set()
         self.describer: Describer | None = None
+        self.units: dict[str, UnitInfo] = {}
         self.ready = asyncio.Event()
         self._speaking: asyncio.Queue[Description] = asyncio.Queue(_SPEECH_QUEUE)
         self._tasks: list[asyncio.Task[None]] = []
@@ -132,8 +133,8 @@ class DescriptionService:
 
     async def run(self) -> None:
         """Describe the last `backfill` messages of the log, then the live feed, until cancelled."""
-        nocs, units = await asyncio.to_thread(games_names, self.planes)
-        self.describer = Describer(nocs, units.get)
+        nocs, self.units = await asyncio.to_thread(games_names, self.planes)
+        self.describer = Describer(nocs, self.units.get)
         upto = self.broker.last_seq
         after = max(0, upto - self.backfill)
         while after < upto:

@@ -23,6 +23,7 @@ from podium.odf.builders import (
     build_result,
     build_schedule,
 )
+from podium.odf.builders_entries import build_entries, build_partic_teams
 from podium.odf.builders_live import (
     build_invalidation,
     build_phase_result,
@@ -55,6 +56,7 @@ from podium.odf.model import (
     ScheduleStatus,
     ScheduleUnit,
 )
+from podium.odf.model_entries import EntryAthlete, EntryLine, EntryList, ParticipantTeam, TeamList
 from podium.odf.model_live import EventRanking, PhaseResult, ScheduleUpdate
 from podium.odf.model_partic import Participant, ParticipantList
 from podium.odf.model_results import (
@@ -89,6 +91,9 @@ __all__ = [
     "Athlete",
     "Competitor",
     "CompetitorType",
+    "EntryAthlete",
+    "EntryLine",
+    "EntryList",
     "EventMedallists",
     "EventRanking",
     "ExtendedInfo",
@@ -111,6 +116,7 @@ __all__ = [
     "OdfValidationError",
     "Participant",
     "ParticipantList",
+    "ParticipantTeam",
     "Payload",
     "PhaseResult",
     "RecordMark",
@@ -123,11 +129,14 @@ __all__ = [
     "ScheduleStatus",
     "ScheduleUnit",
     "ScheduleUpdate",
+    "TeamList",
     "UnitResult",
+    "build_entries",
     "build_invalidation",
     "build_medallists",
     "build_medals",
     "build_partic",
+    "build_partic_teams",
     "build_phase_result",
     "build_ranking",
     "build_result",

@@ -8,13 +8,24 @@ pseudonym (GDPR Art. 4(5)) that reveals nothing without the sovereign key.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped
 
 from podium.core.categories import DataCategory, column
 from podium.core.db import GamesBase, SovereignBase
+from podium.core.types import UtcDateTime
 
-__all__ = ["SEALED", "Participant", "Person", "PseudonymKey", "Team", "TeamMember"]
+__all__ = [
+    "SEALED",
+    "Participant",
+    "Person",
+    "PersonRegistration",
+    "PseudonymKey",
+    "Team",
+    "TeamMember",
+]
 
 _C = DataCategory.COMPETITION
 _PUB = DataCategory.PUBLISHED_IDENTITY
@@ -119,3 +130,54 @@ class PseudonymKey(SovereignBase):
     __tablename__ = "pseudonym_key"
 
     fingerprint: Mapped[str] = column(DataCategory.SYSTEM, String(64), primary_key=True)
+
+
+class PersonRegistration(SovereignBase):
+    """What a responsible organisation registered about one of its people (sovereign plane).
+
+    One row per data subject, beside its `Person` row. Every personal value is sealed with
+    the subject's data key of its category, so an erasure (GDPR Art. 17) or a retention run
+    crypto-shreds it. Gender and nationality are kept in clear as published identity: they
+    are what the Games publish of a participant (the NOC and the gender of the results).
+
+    Attributes:
+        subject_id: pseudonymous subject ID, `subject_id(key, "ORG:reference")`.
+        family_name: family name as on the travel document (sealed, identity).
+        given_names: given name(s) (sealed, identity).
+        name_index: blind index of the family name (`podium.people.registration.name_index`):
+            a keyed HMAC that lets the desk find a family name without opening every row.
+        gender: `M`, `W` or `X`.
+        nationality: ISO 3166-1 alpha-3 country code or NOC code.
+        document_type: `passport`, `id-card`... (sealed, document).
+        document_number: the document's number (sealed, document).
+        document_expiry: its expiry date, ISO text (sealed, document).
+        email: contact e-mail address (sealed, contact).
+        photo: the portrait's bytes (sealed, photo), checked by `people.photos.check_photo`.
+        photo_media_type: `image/jpeg` or `image/png`.
+        organisation: the responsible organisation's code.
+        function: the person's function (`Athlete`, `Coach`, `Photographer`...).
+        category: the accreditation category applied for.
+        registered_at: when the registration was written.
+
+    """
+
+    __tablename__ = "person_registration"
+
+    subject_id: Mapped[str] = column(
+        DataCategory.PSEUDONYM, ForeignKey("person.subject_id"), primary_key=True
+    )
+    family_name: Mapped[bytes | None] = column(DataCategory.IDENTITY, LargeBinary, info=SEALED)
+    given_names: Mapped[bytes | None] = column(DataCategory.IDENTITY, LargeBinary, info=SEALED)
+    name_index: Mapped[str] = column(DataCategory.PSEUDONYM, String(32), index=True)
+    gender: Mapped[str] = column(_PUB, String(1))
+    nationality: Mapped[str] = column(_PUB, String(3))
+    document_type: Mapped[bytes | None] = column(DataCategory.DOCUMENT, LargeBinary, info=SEALED)
+    document_number: Mapped[bytes | None] = column(DataCategory.DOCUMENT, LargeBinary, info=SEALED)
+    document_expiry: Mapped[bytes | None] = column(DataCategory.DOCUMENT, LargeBinary, info=SEALED)
+    email: Mapped[bytes | None] = column(DataCategory.CONTACT, LargeBinary, info=SEALED)
+    photo: Mapped[bytes | None] = column(DataCategory.PHOTO, LargeBinary, info=SEALED)
+    photo_media_type: Mapped[str | None] = column(DataCategory.SYSTEM, String(16))
+    organisation: Mapped[str] = column(_C, String(12), index=True)
+    function: Mapped[str | None] = column(_C, String(60))
+    category: Mapped[str] = column(_C, String(8))
+    registered_at: Mapped[datetime] = column(DataCategory.SYSTEM, UtcDateTime())

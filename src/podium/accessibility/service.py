@@ -267,6 +267,8 @@ class DescriptionService:
 def descriptions_of(state: Any) -> DescriptionService:
     """Return the application's description service, started on first use.
 
+    A service already on the state (a test's, one without speech) is started as it is.
+
     Args:
         state: the application's `state`, with `diffusion` (its broker), `planes` and
             `settings` (`data_dir`: speech files go under `<data_dir>/speech`).
@@ -279,5 +281,5 @@ def descriptions_of(state: Any) -> DescriptionService:
             state.diffusion.broker, state.planes, speech if speech.executable else None
         )
         state.descriptions = service
-        service.start()
+    service.start()
     return service

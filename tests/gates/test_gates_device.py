@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -177,3 +178,44 @@ def test_a_package_update_keeps_the_newer_revocations_and_refuses_stale_or_forei
     with pytest.raises(SignedDocumentError) as error:
         gate.update_package(sign_document(DEVICE_PACKAGE_TYPE, body, keyring.active), DURING)
     assert error.value.code == "package_venue"
+
+
+def test_a_gate_that_keeps_verified_cards_decides_exactly_like_one_that_does_not(
+    keyring: IssuerKeyring, clock: FixedClock
+) -> None:
+    cards = [sign(athlete_card(number=n), keyring.active) for n in (1, 2, 3)]
+    old_key = keyring.active.key_id
+    clock.now = T0 + days(1)
+    keyring.rotate()
+    keyring.retire(old_key, LATER)
+    data = package_for(keyring)
+    plain = OfflineGate.load(data, keyring.public_key_set(), T0)
+    cached = OfflineGate.load(data, keyring.public_key_set(), T0, verified_cache=2)
+    tampered = cards[0].text[:-3] + "000"
+    delta = RevocationList(1, DURING, (RevocationEntry(2, None, "withdrawn", DURING),))
+    script: list[tuple[str, str, object]] = [
+        *((card.text, "1", DURING) for card in cards * 2),  # the cache evicts (size 2)
+        (tampered, "1", DURING),
+        (cards[0].text, "7", DURING),
+        ("revoke", "", None),
+        *((card.text, "1", DURING) for card in cards),
+        (cards[0].text, "1", LATER),  # its key is retired by then
+    ]
+    answers: list[tuple[Reason, Reason]] = []
+    for text, zone, at in script:
+        if text == "revoke":
+            for gate in (plain, cached):
+                gate.apply_revocations(sign_revocation_list(delta, keyring.active), DURING)
+            continue
+        assert isinstance(at, datetime)
+        answers.append((plain.check(text, zone, at).reason, cached.check(text, zone, at).reason))
+    assert all(left is right for left, right in answers)
+    assert [left for left, _ in answers] == [
+        *[Reason.ADMITTED] * 6,
+        Reason.BAD_SIGNATURE,
+        Reason.ZONE_NOT_GRANTED,
+        Reason.ADMITTED,
+        Reason.REVOKED,
+        Reason.ADMITTED,
+        Reason.UNKNOWN_KEY,
+    ]

@@ -71,6 +71,7 @@ from podium.gates.rules import (
     StaticGateState,
     decide,
     judge,
+    verify_card,
 )
 
 __all__ = [
@@ -123,4 +124,5 @@ __all__ = [
     "sign_device_package",
     "sign_revocation_list",
     "to_text",
+    "verify_card",
 ]

@@ -9,6 +9,12 @@ rotation reaches devices signed by a key they know.
 `OfflineGate.check` is the hot path: the key set's `Ed25519PublicKey` objects are built
 once, the revocation look-up is a dict probe, and the decision is `podium.gates.rules.decide`,
 the same function the online service calls.
+
+Optionally (`verified_cache=N`, off by default) a gate keeps the last N cards whose
+signature verified, keyed by their exact text or bytes, and skips only the signature and
+body checks when the same card comes back (a badge scanned at every zone all day). Every
+other check still runs on each scan, the key's retirement included; identical bytes verify
+identically, so this changes speed, never a decision.
 """
 
 from __future__ import annotations
@@ -21,12 +27,13 @@ from typing import Any
 
 from podium.gates.errors import KeyringError, SignedDocumentError
 from podium.gates.keys import IssuerKey, PublicKeySet, open_document, sign_document
+from podium.gates.payload import Credential
 from podium.gates.revocation import (
     RevocationIndex,
     RevocationList,
     open_revocation_list,
 )
-from podium.gates.rules import Decision, Scan, StaticGateState, decide
+from podium.gates.rules import Decision, Scan, StaticGateState, decide, judge, verify_card
 
 __all__ = [
     "DEVICE_PACKAGE_TYPE",
@@ -135,22 +142,29 @@ class OfflineGate:
 
     Args:
         package: a verified device package (`load_device_package`).
+        verified_cache: how many verified cards to keep (0, the default: none); see the
+            module docstring.
 
     """
 
-    def __init__(self, package: DevicePackage) -> None:
+    def __init__(self, package: DevicePackage, *, verified_cache: int = 0) -> None:
         """Build the look-up structures once; see the class docstring."""
+        self._cache_size = verified_cache
+        self._verified: dict[str | bytes, Credential] = {}
         self._install(package, RevocationIndex(package.revocations))
 
     def _install(self, package: DevicePackage, index: RevocationIndex) -> None:
         self.package = package
         self.revocations = index
         self._state = StaticGateState(index, package.suspended)
+        self._verified.clear()
 
     @classmethod
-    def load(cls, data: bytes, trusted: PublicKeySet, at: datetime) -> OfflineGate:
+    def load(
+        cls, data: bytes, trusted: PublicKeySet, at: datetime, *, verified_cache: int = 0
+    ) -> OfflineGate:
         """Verify a signed package (see `load_device_package`) and build the gate on it."""
-        return cls(load_device_package(data, trusted, at))
+        return cls(load_device_package(data, trusted, at), verified_cache=verified_cache)
 
     @property
     def revocation_serial(self) -> int:
@@ -166,7 +180,24 @@ class OfflineGate:
             at: scan time (aware UTC).
 
         """
-        return decide(card, Scan(self.package.venue, zone, at), self.package.keys, self._state)
+        scan = Scan(self.package.venue, zone, at)
+        if not self._cache_size:
+            return decide(card, scan, self.package.keys, self._state)
+        credential = self._verified.get(card)
+        if credential is None:
+            verified = verify_card(card, at, self.package.keys)
+            if isinstance(verified, Decision):
+                return verified
+            credential = self._remember(card, verified)
+        elif self.package.keys.verifier(credential.key_id, at.timestamp()) is None:
+            return decide(card, scan, self.package.keys, self._state)  # retired since
+        return judge(credential, scan, self._state)
+
+    def _remember(self, card: str | bytes, credential: Credential) -> Credential:
+        if len(self._verified) >= self._cache_size:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[card] = credential
+        return credential
 
     def apply_revocations(self, data: bytes, at: datetime) -> int:
         """Verify a signed revocation list (full or delta) and apply it.

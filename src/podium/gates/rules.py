@@ -58,6 +58,7 @@ __all__ = [
     "StaticGateState",
     "decide",
     "judge",
+    "verify_card",
 ]
 
 REPRINTED = "reprinted"
@@ -244,6 +245,7 @@ class StaticGateState:
 
 _MIN_LENGTH = HEADER_LENGTH + SIGNATURE_LENGTH
 _KEY_ID = slice(2, 2 + KEY_ID_LENGTH)
+_VERSION_BYTE = bytes([FORMAT_VERSION])
 
 
 def _refuse(reason: Reason, detail: str | None = None) -> Decision:
@@ -263,14 +265,25 @@ def decide(card: bytes | str, scan: Scan, keys: KeySource, state: GateState) -> 
         The decision; the check order is in the module docstring.
 
     """
-    message = _verified_message(card, scan.at.timestamp(), keys)
+    credential = verify_card(card, scan.at, keys)
+    if isinstance(credential, Decision):
+        return credential
+    return judge(credential, scan, state)
+
+
+def verify_card(card: bytes | str, at: datetime, keys: KeySource) -> Credential | Decision:
+    """Apply checks 1 to 4 (framing, key, signature, body): the card's credential, or the refusal.
+
+    `decide` is `verify_card` then `judge`; a gate that keeps verified cards calls the two
+    itself (`OfflineGate(verified_cache=...)`).
+    """
+    message = _verified_message(card, at.timestamp(), keys)
     if isinstance(message, Decision):
         return message
     try:
-        credential = decode_message(message)
+        return decode_message(message)
     except CredentialFormatError as error:
         return _refuse(Reason(error.code), str(error))
-    return judge(credential, scan, state)
 
 
 def _verified_message(card: bytes | str, at: float, keys: KeySource) -> bytes | Decision:
@@ -280,8 +293,12 @@ def _verified_message(card: bytes | str, at: float, keys: KeySource) -> bytes | 
             card = from_text(card)
         except CredentialFormatError as error:
             return _refuse(Reason.MALFORMED, str(error))
-    if card[:1] and card[0] != FORMAT_VERSION:
-        return _refuse(Reason.UNKNOWN_VERSION, f"format version {card[0]}")
+    if card[:1] != _VERSION_BYTE:
+        empty = not card
+        return _refuse(
+            Reason.MALFORMED if empty else Reason.UNKNOWN_VERSION,
+            "empty" if empty else f"format version {card[0]}",
+        )
     if len(card) < _MIN_LENGTH:
         return _refuse(Reason.MALFORMED, f"{len(card)} bytes is too short")
     key = keys.verifier(card[_KEY_ID], at)

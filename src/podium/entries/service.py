@@ -271,6 +271,9 @@ def replace(  # noqa: PLR0913 - the inputs of one late replacement
     if window is EntryWindow.LATE_REPLACEMENT and not reason.strip():
         msg = "a late athlete replacement needs a reason (injury, illness...)"
         raise InvalidInputError(msg, code="replacement_reason_required")
+    if participant_code == old.participant_code:
+        msg = f"{participant_code} is already entered in {old.event_code}: nobody to replace"
+        raise EntryRefusedError(Refusal(RefusalCode.DUPLICATE_ENTRY, msg))
     candidate = _candidate(
         games, EntryRequest(old.noc, old.event_code, participant_code=participant_code)
     )

@@ -101,6 +101,13 @@ def test_a_key_listed_under_another_id_is_refused(keyring: IssuerKeyring) -> Non
         PublicKeySet.from_json(planted)
     with pytest.raises(KeyringError, match="not a raw Ed25519 key"):
         PublicKeySet.from_json({"00" * 8: {"public_key": "AAAA", "not_before": None}})
+    with pytest.raises(KeyringError, match="not an object"):
+        PublicKeySet.from_json({"00" * 8: "key"})
+    kid, entry = next(iter(published.items()))
+    with pytest.raises(KeyringError, match="no not_before"):
+        PublicKeySet.from_json({kid: {**entry, "not_before": None}})
+    with pytest.raises(KeyringError, match="no UTC offset"):
+        PublicKeySet.from_json({kid: {**entry, "retired_at": "2024-08-01T00:00:00"}})
 
 
 def test_a_private_key_readable_by_others_is_refused(keyring: IssuerKeyring) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import segno
 from hypothesis import given
+from hypothesis import strategies as st
 
 from podium.gates import (
     FORMAT_VERSION,
@@ -146,3 +147,15 @@ def test_qr_code_holds_the_text_in_alphanumeric_mode(keyring: IssuerKeyring) -> 
     assert expected.mode == "alphanumeric"
     assert int(expected.version) <= 10  # readable from a phone screen or a lanyard card
     assert qr_svg(card.text) == svg
+
+
+@given(st.binary(max_size=200))
+def test_decoding_any_bytes_returns_a_card_or_a_format_error(data: bytes) -> None:
+    try:
+        signed = decode(data)
+    except CredentialFormatError as error:
+        code = error.code
+    else:
+        code = "decoded"
+        assert encode(signed.credential) == signed.message
+    assert code in {"decoded", "malformed", "unknown_version"}

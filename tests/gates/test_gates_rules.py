@@ -238,3 +238,21 @@ def test_no_single_bit_flip_or_character_change_admits(
         changed = text[:index] + char + text[index + 1 :]
         assert not decide(changed, AT_STADIUM, keys, StaticGateState()).admitted
     assert decide(b45encode(card.raw), AT_STADIUM, keys, StaticGateState()).admitted
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=200) | st.text(max_size=200))
+def test_any_input_gets_a_refusal_never_an_exception(card: bytes | str) -> None:
+    decision = decide(card, AT_STADIUM, _KEYS, StaticGateState())
+    assert not decision.admitted
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=120))
+def test_a_signed_but_arbitrary_body_is_malformed_or_decided(body: bytes) -> None:
+    header = sign(athlete_card(), _SIGNER).message[:24]
+    message = header + body
+    decision = decide(message + _SIGNER.sign(message), AT_STADIUM, _KEYS, StaticGateState())
+    assert decision.reason in {Reason.MALFORMED, Reason.ADMITTED, Reason.ZONE_NOT_GRANTED} | {
+        Reason.WRONG_VENUE
+    }

@@ -6,9 +6,11 @@ Layout of the keyring folder (conventionally `<key_dir>/credentials/`)::
     private/<key id>.key      PKCS#8 PEM private key, mode 0600
 
 A rotation makes a new active key; earlier keys keep verifying the cards they signed until
-they are retired. Devices receive only `PublicKeySet` (JSON: key id -> public key,
-not_before, retired_at). Signed documents (revocation lists, device packages) are canonical
-JSON signed by the active key: `sign_document` / `open_document`.
+they are retired. Rotation and retirement are operator commands: one process at a time
+changes a keyring (the manifest is replaced atomically, the last writer wins). Devices
+receive only `PublicKeySet` (JSON: key id -> public key, not_before, retired_at). Signed
+documents (revocation lists, device packages) are canonical JSON signed by the active key:
+`sign_document` / `open_document`.
 """
 
 from __future__ import annotations
@@ -188,6 +190,8 @@ class PublicKeySet(Mapping[bytes, PublicKeyEntry]):
         """
         entries = []
         for kid, item in data.items():
+            if not isinstance(item, Mapping):
+                raise KeyringError(f"public key {kid!r} is not an object")
             try:
                 raw = base64.urlsafe_b64decode(item["public_key"])
                 key = Ed25519PublicKey.from_public_bytes(raw)
@@ -196,12 +200,10 @@ class PublicKeySet(Mapping[bytes, PublicKeyEntry]):
             if key_id_of(key).hex() != kid:
                 raise KeyringError(f"public key listed as {kid!r} has id {key_id_of(key).hex()}")
             not_before = _parse_time(item.get("not_before"), f"key {kid} not_before")
+            if not_before is None:
+                raise KeyringError(f"public key {kid!r} has no not_before")
             retired = _parse_time(item.get("retired_at"), f"key {kid} retired_at")
-            entries.append(
-                PublicKeyEntry(
-                    key_id_of(key), key, not_before or datetime.min.replace(tzinfo=UTC), retired
-                )
-            )
+            entries.append(PublicKeyEntry(key_id_of(key), key, not_before, retired))
         return cls(entries)
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from podium.accreditation.errors import AccessConfigError, UnknownCategoryError
 
@@ -28,6 +28,7 @@ __all__ = [
     "CategoryAccess",
     "Grant",
     "Label",
+    "Validity",
     "VenueOverride",
     "default_access",
     "load_access",
@@ -86,6 +87,13 @@ class _Venues(_Strict):
     codes: tuple[str, ...]
 
 
+class Validity(_Strict):
+    """When printed cards admit: first and last instant (aware UTC)."""
+
+    valid_from: AwareDatetime
+    valid_until: AwareDatetime
+
+
 class Grant(_Strict):
     """What one category grants at one venue (the resolved configuration)."""
 
@@ -112,6 +120,7 @@ class AccessConfig(_Strict):
     transport: dict[str, Label]
     seating: dict[str, Label]
     venues: _Venues
+    validity: Validity
     category: tuple[CategoryAccess, ...]
 
     @model_validator(mode="after")

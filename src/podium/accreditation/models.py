@@ -11,19 +11,22 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped
 
 from podium.core.categories import DataCategory, column
-from podium.core.db import GamesBase
+from podium.core.db import GamesBase, SovereignBase
 from podium.core.types import UtcDateTime
 
 __all__ = [
     "Accreditation",
     "AccreditationStatus",
     "AccreditationStep",
+    "CredentialRevocation",
     "Organisation",
     "OrganisationQuota",
+    "RevocationList",
+    "VettingCase",
 ]
 
 _C = DataCategory.COMPETITION
@@ -99,6 +102,9 @@ class Accreditation(GamesBase):
         valid_until: last instant the card admits.
         card_serial: how many times a card was printed (a re-print gets a new serial and the
             old card's credential is revoked).
+        appealed_at: when a refusal was appealed (a refusal may be appealed once).
+        credential: the current card's signed credential as Base45 text (no personal
+            data: number, serial, validity and grants), None before printing.
 
     """
 
@@ -120,6 +126,8 @@ class Accreditation(GamesBase):
     valid_from: Mapped[datetime | None] = column(_C, UtcDateTime())
     valid_until: Mapped[datetime | None] = column(_C, UtcDateTime())
     card_serial: Mapped[int] = column(_C, Integer, default=0)
+    appealed_at: Mapped[datetime | None] = column(_C, UtcDateTime())
+    credential: Mapped[str | None] = column(_C, String(600))
 
 
 class AccreditationStep(GamesBase):
@@ -140,3 +148,70 @@ class AccreditationStep(GamesBase):
     to_status: Mapped[str] = column(_C, String(12))
     reason: Mapped[str | None] = column(_C, String(200))
     by: Mapped[str] = column(_PSEUDO, String(16))
+
+
+class CredentialRevocation(GamesBase):
+    """A revoked card serial: an entry of the signed revocation list gates load.
+
+    Attributes:
+        id: entry number, in the order of revocation.
+        credential_id: the accreditation number printed on the card.
+        card_serial: the revoked card's serial (a re-print revokes only the old serial).
+        reason: why (`revoked`, `reprinted`, the operator's reason).
+        revoked_at: when.
+        list_serial: serial number of the first published revocation list carrying the
+            entry; None until the next publication (a delta holds the entries of one list).
+
+    """
+
+    __tablename__ = "credential_revocation"
+
+    id: Mapped[int] = column(_SYS, Integer, primary_key=True, autoincrement=True)
+    credential_id: Mapped[int] = column(_C, Integer, index=True)
+    card_serial: Mapped[int] = column(_C, Integer)
+    reason: Mapped[str] = column(_C, String(200))
+    revoked_at: Mapped[datetime] = column(_C, UtcDateTime())
+    list_serial: Mapped[int | None] = column(_SYS, Integer, index=True)
+
+
+class RevocationList(GamesBase):
+    """One published revocation list (its serial number, time and size)."""
+
+    __tablename__ = "revocation_list"
+
+    serial: Mapped[int] = column(_SYS, Integer, primary_key=True, autoincrement=False)
+    published_at: Mapped[datetime] = column(_SYS, UtcDateTime())
+    entries: Mapped[int] = column(_SYS, Integer)
+
+
+class VettingCase(SovereignBase):
+    """A screening request to the vetting authority and its answer (sovereign plane).
+
+    The opinion (`favourable` or `unfavourable`, with the authority's note) is vetting
+    data: sealed with the subject's vetting key (`podium.privacy.fields`). The games
+    plane learns only the decision (approved or refused).
+
+    Attributes:
+        id: case number.
+        subject_id: pseudonymous subject ID.
+        accreditation_id: the accreditation screened.
+        opened_at: when the case was sent.
+        due_at: when the answer is due (opened + the statutory period, calendar months).
+        closed_at: when it was answered or timed out.
+        state: `open`, `answered` or `timeout` (no answer in time counts as a refusal).
+        opinion: the sealed opinion, None while open or after a timeout.
+        decided_by: the vetting officer's account id, or `system`.
+
+    """
+
+    __tablename__ = "vetting_case"
+
+    id: Mapped[int] = column(_SYS, Integer, primary_key=True, autoincrement=True)
+    subject_id: Mapped[str] = column(_PSEUDO, String(32), index=True)
+    accreditation_id: Mapped[int] = column(_SYS, Integer, index=True)
+    opened_at: Mapped[datetime] = column(_SYS, UtcDateTime())
+    due_at: Mapped[datetime] = column(_SYS, UtcDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = column(_SYS, UtcDateTime())
+    state: Mapped[str] = column(_SYS, String(12), index=True)
+    opinion: Mapped[bytes | None] = column(DataCategory.VETTING, LargeBinary, info={"sealed": True})
+    decided_by: Mapped[str | None] = column(_PSEUDO, String(16))

@@ -42,6 +42,8 @@ _ASSETS = {
     "podium.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
     "live.js": "text/javascript; charset=utf-8",
+    "tactile.js": "text/javascript; charset=utf-8",
+    "tactile_input.js": "text/javascript; charset=utf-8",
 }
 _ROBOTS = "User-agent: *\nAllow: /\n"
 

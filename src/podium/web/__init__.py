@@ -40,6 +40,7 @@ router.include_router(tactile_pages.router)
 
 _ASSETS = {
     "podium.css": "text/css; charset=utf-8",
+    "accreditation.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
     "live.js": "text/javascript; charset=utf-8",
     "tactile.js": "text/javascript; charset=utf-8",

@@ -22,6 +22,7 @@ from podium.odf import parse_message
 from podium.paris2024 import DEFAULT_SOURCE
 from podium.paris2024.replay_script import read_replay_source
 from podium.results import UnitResult
+from tests.diffusion.streaming import Node
 
 FINAL = "ATHM100M--------------FNL-000100--"
 """The men's 100 m final of 4 August 2024 (Noah Lyles, 9.79)."""
@@ -77,3 +78,14 @@ def podium_rows(planes: Planes) -> list[UnitResult]:
         rows = list(session.scalars(query.order_by(UnitResult.rank, UnitResult.sort_order)))
         session.expunge_all()
         return rows
+
+
+def replay_on(node: Node) -> None:
+    """Rewind the final on a served node and capture its steps, each sent before the next."""
+    script = final_script()
+    with node.planes.games_session() as session:
+        rewind(session, script)
+    for index in range(len(script.steps)):
+        assert commit_step(node.planes, script, index).refused is None
+        node.app.state.diffusion.captured()
+        node.settle()

@@ -13,26 +13,13 @@ import httpx
 
 from podium.accessibility import DescriptionService
 from podium.core.settings import Settings
-from podium.diffusion.replay import rewind
-from podium.diffusion.replay_steps import commit_step
-from tests.accessibility.described import FINAL, final_script
+from tests.accessibility.described import FINAL, replay_on
 from tests.diffusion.conftest import live_settings, pg_template
-from tests.diffusion.streaming import EVENT_STREAM, EventStream, Node, http, serve
+from tests.diffusion.streaming import EVENT_STREAM, EventStream, http, serve
 
 __all__ = ["live_settings", "pg_template"]
 
 KINDS = ["status", "start", "standings", "leader_change", "result", "status", "medal"]
-
-
-def replay_on(node: Node) -> None:
-    """Rewind the final and capture its five steps, each sent before the next."""
-    script = final_script()
-    with node.planes.games_session() as session:
-        rewind(session, script)
-    for index in range(len(script.steps)):
-        assert commit_step(node.planes, script, index).refused is None
-        node.app.state.diffusion.captured()
-        node.settle()
 
 
 def read_descriptions(stream: EventStream, count: int) -> list[dict[str, object]]:
@@ -99,7 +86,7 @@ def assert_audio(client: httpx.Client, href: str) -> None:
     with wave.open(io.BytesIO(response.content)) as audio:
         assert audio.getnchannels() == 1
         assert audio.getnframes() > audio.getframerate()  # more than a second
-    missing = client.get(f"/api/units/{FINAL}/descriptions/999999-0/en.wav")
+    missing = client.get(f"/api/units/{FINAL}/descriptions/999999/0.en.wav")
     assert missing.status_code == 404
     assert missing.json()["error"] == "description_not_found"
 

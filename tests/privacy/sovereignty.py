@@ -99,7 +99,7 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "document_code": [sentinel.unit or "", "OG2024" + "-" * 28, sentinel.code],
         "lang": ["en", "fr"],
         "seq": ["1", "999999"],
-        "description_id": ["1-0"],
+        "number": ["1", "999999"],
     }
 
 

@@ -4,7 +4,7 @@ Descriptions are made from published results only, so every route is public.
 
 - `GET /api/units/{rsc}/descriptions`, `GET /api/venues/{code}/descriptions`: a channel's
   history, oldest first (`DescriptionPublic`, both languages, audio links).
-- `GET /api/units/{rsc}/descriptions/{description_id}/{lang}.wav`: one description spoken
+- `GET /api/units/{rsc}/descriptions/{seq}/{n}.{lang}.wav`: one description spoken
   (espeak-ng; synthesised on first request, then cached); 503 `speech_unavailable` when
   the node has no speech engine: the text still works.
 - `GET /feed/descriptions?unit=RSC|venue=CODE&lang=en|fr`: Server-Sent Events, one event
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
@@ -44,6 +45,7 @@ __all__ = ["DescriptionPublic", "description_frame", "public_description", "rout
 
 Lang = Literal["en", "fr"]
 _ID = r"^\d+-\d+$"
+_AUDIO_NAME = re.compile(r"^(\d+)\.(en|fr)\.wav$")
 _READY_S = 10.0
 
 
@@ -76,7 +78,8 @@ class DescriptionPublic(BaseModel):
 
 
 def _audio(description: Description, lang: Lang) -> str:
-    return f"/api/units/{description.unit}/descriptions/{description.id}/{lang}.wav"
+    seq, _, index = description.id.partition("-")
+    return f"/api/units/{description.unit}/descriptions/{seq}/{index}.{lang}.wav"
 
 
 def public_description(description: Description) -> DescriptionPublic:
@@ -146,22 +149,26 @@ async def venue_descriptions(service: Service, code: str) -> list[DescriptionPub
 
 
 @router.get(
-    "/api/units/{rsc}/descriptions/{description_id}/{lang}.wav",
+    "/api/units/{rsc}/descriptions/{seq}/{name}",
     response_class=FileResponse,
     responses={200: {"content": {"audio/wav": {}}}, 503: {"description": "speech_unavailable"}},
 )
 async def description_audio(
     service: Service,
     rsc: str,
-    description_id: Annotated[str, Path(pattern=_ID)],
-    lang: Lang,
+    seq: Annotated[int, Path(ge=1)],
+    name: Annotated[str, Path(pattern=_AUDIO_NAME.pattern)],
 ) -> Response:
-    """Return a description spoken in `lang` as a WAV file (synthesised on first request).
+    """Return a description spoken as a WAV file, `<n>.<lang>.wav` (made on first request).
+
+    The description is the `n`-th (from 0) made from feed message `seq`, its id `<seq>-<n>`.
 
     Raises:
         NotFoundError: `description_not_found` (404) when the channel no longer holds it.
 
     """
+    index, lang = _audio_name(name)
+    description_id = f"{seq}-{index}"
     found = service.find(description_id)
     if found is None or found.unit != rsc:
         msg = f"no description {description_id} of unit {rsc}"
@@ -173,6 +180,13 @@ async def description_audio(
     # A description id names one sentence for ever: the feed log is append-only.
     headers = {"Cache-Control": "public, max-age=86400, immutable"}
     return FileResponse(path, media_type="audio/wav", headers=headers)
+
+
+def _audio_name(name: str) -> tuple[int, Lang]:
+    match = _AUDIO_NAME.match(name)
+    if match is None:  # the path pattern already refused it
+        raise NotFoundError(f"no audio {name}", code="description_not_found")
+    return int(match.group(1)), "en" if match.group(2) == "en" else "fr"
 
 
 def _channel(unit: str | None = None, venue: str | None = None) -> Channel:

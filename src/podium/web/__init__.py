@@ -43,6 +43,7 @@ _ASSETS = {
     "accreditation.css": "text/css; charset=utf-8",
     "icon.svg": "image/svg+xml",
     "live.js": "text/javascript; charset=utf-8",
+    "describe.js": "text/javascript; charset=utf-8",
     "tactile.js": "text/javascript; charset=utf-8",
     "tactile_input.js": "text/javascript; charset=utf-8",
 }

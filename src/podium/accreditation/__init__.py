@@ -15,6 +15,16 @@ from podium.accreditation.access import (
     load_access,
 )
 from podium.accreditation.authz import actor_id, organisation_limit
+from podium.accreditation.bulk import (
+    BulkImportRejectedError,
+    BulkOptions,
+    BulkReport,
+    OrganisationMismatchError,
+    Rejection,
+    check_organisation_scope,
+    import_people,
+    read_people_csv,
+)
 from podium.accreditation.context import Desk, keyring_folder, open_desk
 from podium.accreditation.credentials import (
     LiveGateState,
@@ -69,6 +79,13 @@ from podium.accreditation.population import (
     accredit_participants,
 )
 from podium.accreditation.quotas import check_quota, held_count, quota_allows, quota_of
+from podium.accreditation.registration import (
+    PersonNotRegisteredError,
+    RegistrationError,
+    RegistrationOutcome,
+    register_person,
+    set_photo,
+)
 from podium.accreditation.rules import TRANSITIONS, Action, next_status, vetting_due
 from podium.accreditation.service import Change
 from podium.accreditation.vetting import (
@@ -97,6 +114,9 @@ __all__ = [
     "AccreditationStep",
     "Action",
     "AppealOutcome",
+    "BulkImportRejectedError",
+    "BulkOptions",
+    "BulkReport",
     "CategoryAccess",
     "Change",
     "CredentialRevocation",
@@ -106,12 +126,17 @@ __all__ = [
     "ManualVetting",
     "Opinion",
     "Organisation",
+    "OrganisationMismatchError",
     "OrganisationNotFoundError",
     "OrganisationQuota",
     "OrganisationScopeError",
+    "PersonNotRegisteredError",
     "PopulationReport",
     "PublishedList",
     "QuotaExceededError",
+    "RegistrationError",
+    "RegistrationOutcome",
+    "Rejection",
     "RevocationList",
     "TransitionError",
     "UnknownCategoryError",
@@ -124,6 +149,7 @@ __all__ = [
     "actor_id",
     "appeal",
     "card_body",
+    "check_organisation_scope",
     "check_quota",
     "check_zone",
     "default_access",
@@ -131,6 +157,7 @@ __all__ = [
     "expire_overdue_vetting",
     "get_organisation",
     "held_count",
+    "import_people",
     "keyring_folder",
     "load_access",
     "next_status",
@@ -140,12 +167,15 @@ __all__ = [
     "publish_revocations",
     "quota_allows",
     "quota_of",
+    "read_people_csv",
     "record_vetting",
     "refuse",
+    "register_person",
     "reinstate",
     "revocation_delta",
     "revoke",
     "save_organisation",
+    "set_photo",
     "set_quotas",
     "submit",
     "suspend",

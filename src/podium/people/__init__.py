@@ -10,7 +10,7 @@ from podium.people.models import (
     TeamMember,
 )
 from podium.people.personal import personal_record, sealed_fields, subject_of
-from podium.people.photos import CheckedPhoto, PhotoError, check_photo
+from podium.people.photos import MAX_PHOTO_BYTES, CheckedPhoto, PhotoError, check_photo
 from podium.people.queries import SEARCH_LIMIT, PersonFound, search_people
 from podium.people.registration import (
     RegisteredPerson,
@@ -26,6 +26,7 @@ from podium.people.schemas import REGISTRATION_FIELDS, RegistrationIn
 from podium.people.validation import Problem, validate_registration
 
 __all__ = [
+    "MAX_PHOTO_BYTES",
     "REGISTRATION_FIELDS",
     "SEALED",
     "SEARCH_LIMIT",

@@ -8,13 +8,16 @@ the change of leader between the half-time standings and the result, the medalli
 from __future__ import annotations
 
 import asyncio
+import os
 import wave
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from podium.accessibility import Description, SpeechEngine, SpeechUnavailableError, tv_name
+from podium.cli.main import app
 from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
 from podium.diffusion.feed import split_name
@@ -135,3 +138,25 @@ def test_without_espeak_ng_speech_says_it_is_unavailable(tmp_path: Path) -> None
     with pytest.raises(SpeechUnavailableError) as bad:
         engine.path("../../etc/passwd", "en")
     assert bad.value.code == "speech_bad_id"
+
+
+def test_the_describe_command_prints_and_speaks_a_units_descriptions(
+    sqlite_settings: Settings,
+) -> None:
+    planes = open_planes(sqlite_settings)
+    try:
+        upgrade_all(planes.games, planes.sovereign)
+        replay(planes, final_script())
+    finally:
+        planes.dispose()
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PODIUM_")}
+    command = ["--data-dir", str(sqlite_settings.data_dir), "accessibility", "describe"]
+    result = CliRunner().invoke(app, [*command, FINAL, "--lang", "fr", "--speak"], env=unset)
+    assert result.exit_code == 0, result.output
+    assert "Noah Lyles, États-Unis s'impose en 9,79 secondes" in result.output
+    assert "Médailles, Men's 100m : or, Noah Lyles" in result.output
+    spoken = sorted((sqlite_settings.data_dir / "speech" / "fr").glob("*.wav"))
+    assert len(spoken) == 7
+    missing = CliRunner().invoke(app, [*command, "ATHM100M--------------HEAT000100--"], env=unset)
+    assert missing.exit_code == 1
+    assert "no description" in missing.output

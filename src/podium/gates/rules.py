@@ -18,7 +18,8 @@ Check order (the first failing check gives the reason; `CHECK_ORDER` lists it):
 8. venue: the card opens the scan's venue                  -> wrong_venue
 9. zone: granted at that venue (override or card zones)    -> zone_not_granted
 
-Nothing a card says is trusted before its signature verifies; revocation comes before the
+`decide` is `verify_card` (checks 1 to 4) then `judge` (checks 5 to 9). Nothing a card
+says is trusted before its signature verifies; revocation comes before the
 validity window so that a revoked card says "revoked" even once expired (the desk needs the
 strongest reason). Ticket codes (anti-passback, nonce, session) will join after step 9.
 """

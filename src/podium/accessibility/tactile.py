@@ -145,6 +145,8 @@ class TactileHub:
         self.queue_size = queue_size
         self.interval_ms = interval_ms
         self.channels: dict[str, TactileChannel] = {}
+        self.disciplines: dict[str, str] = {}
+        """The discipline of each unit already checked (a unit's never changes)."""
 
     def _now_ms(self) -> float:
         return self.clock() * 1000.0

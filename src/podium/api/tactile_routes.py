@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import secrets
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request, WebSocket
 from pydantic import BaseModel
@@ -71,18 +71,27 @@ class TactilePublished(BaseModel):
     last_seq: int
 
 
-def _discipline(planes: Planes, rsc: str) -> str:
-    """Return the discipline of a unit whose ball a tablet can follow.
+def _read_discipline(planes: Planes, rsc: str) -> str:
+    with planes.games_session() as session:
+        unit = queries.unit(session, rsc)
+    tactile_rules.family_of(unit.discipline_code)
+    return unit.discipline_code
+
+
+async def _discipline(state: Any, rsc: str) -> str:
+    """Return the discipline of a unit whose ball a tablet can follow (read once per unit).
 
     Raises:
         NotFoundError: `unit_not_found` (404).
         TactileSportError: `tactile_sport_unsupported` (422).
 
     """
-    with planes.games_session() as session:
-        unit = queries.unit(session, rsc)
-    tactile_rules.family_of(unit.discipline_code)
-    return unit.discipline_code
+    known = tactile.hub_of(state).disciplines
+    found = known.get(rsc)
+    if found is None:
+        found = await asyncio.to_thread(_read_discipline, state.planes, rsc)
+        known[rsc] = found
+    return found
 
 
 class CsrfRefusedError(PermissionDeniedError):
@@ -97,7 +106,7 @@ async def _tracker(request: Request, principal: Principal, rsc: str) -> tactile.
         given = request.headers.get(CSRF_HEADER, "")
         if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
             raise CsrfRefusedError(f"a staff session's post needs its CSRF token in {CSRF_HEADER}")
-    discipline = await asyncio.to_thread(_discipline, request.app.state.planes, rsc)
+    discipline = await _discipline(request.app.state, rsc)
     if not tactile.may_track(principal, discipline):
         raise PermissionDeniedError(
             f"operator {principal.username!r} may not track the ball of discipline {discipline}",
@@ -200,7 +209,7 @@ def _seq_of(line: str, seen: int) -> int:
 
 async def _checked_after(websocket: WebSocket, rsc: str) -> int | None:
     after = parse_position("after", websocket.query_params.get("after"))
-    await asyncio.to_thread(_discipline, websocket.app.state.planes, rsc)
+    await _discipline(websocket.app.state, rsc)
     return after
 
 

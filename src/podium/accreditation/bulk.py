@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -207,7 +207,7 @@ def check_organisation_scope(
         )
 
 
-def read_people_csv(data: bytes | str, source: str) -> list[tuple[int, dict[str, str]]]:
+def read_people_csv(data: bytes | str, source: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Read a bulk registration CSV file (UTF-8, comma-separated, header row).
 
     Columns: those of `RegistrationIn` (`REGISTRATION_FIELDS`); `organisation` may be
@@ -218,11 +218,12 @@ def read_people_csv(data: bytes | str, source: str) -> list[tuple[int, dict[str,
         source: its name, for the errors.
 
     Returns:
-        (line, column → cell) per data row; the line counts the header as 1.
+        (line, column → cell) per data row, read lazily; the line counts the header as 1.
 
     Raises:
-        InvalidInputError: `csv_unreadable` (not UTF-8 or no header) or `csv_columns`
-            (a column unknown, or a required column absent), naming the file and columns.
+        InvalidInputError: `csv_unreadable` (not UTF-8, no header, or, while reading, a
+            malformed line) or `csv_columns` (a column unknown, or a required column
+            absent), naming the file, the line and the columns.
 
     """
     try:
@@ -243,7 +244,17 @@ def read_people_csv(data: bytes | str, source: str) -> list[tuple[int, dict[str,
             f"{source}, line 1: unknown columns {unknown}, missing columns {absent}",
             code="csv_columns",
         )
-    return [(reader.line_num, row) for row in reader]
+    return _rows(reader, source)
+
+
+def _rows(reader: csv.DictReader[str], source: str) -> Iterator[tuple[int, dict[str, str]]]:
+    # Lazy, so a 500,000-row file is never held twice in memory as dicts.
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        message = f"{source}, line {reader.line_num}: {error}"
+        raise InvalidInputError(message, code="csv_unreadable") from error
 
 
 @dataclass

@@ -99,8 +99,7 @@ async def _bulk_rows(
             msg = "request: a JSON list of objects is expected"
             raise InvalidInputError(msg, code="json_invalid")
         return [(n, item) for n, item in enumerate(items, start=1)], source
-    rows: list[tuple[int, dict[str, Any]]] = list(read_people_csv(data, source))
-    return rows, source
+    return list(read_people_csv(data, source)), source
 
 
 @router.post("/people/bulk", response_model=None)

@@ -26,6 +26,7 @@ DOMAINS = {
     "accreditation",
     "entries",
     "accessibility",
+    "ticketing",
 }
 
 

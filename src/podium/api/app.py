@@ -17,11 +17,14 @@ from podium.api.capture_routes import router as capture_router
 from podium.api.entries_routes import router as entries_router
 from podium.api.feed_admin_routes import router as feed_admin_router
 from podium.api.feed_routes import router as feed_router
+from podium.api.gate_routes import router as gate_router
 from podium.api.people_routes import router as people_router
 from podium.api.privacy_routes import router as privacy_router
 from podium.api.routes import router as api_router
 from podium.api.subject_routes import router as subject_router
 from podium.api.tactile_routes import router as tactile_router
+from podium.api.ticket_routes import router as ticket_router
+from podium.api.ticketing_routes import router as ticketing_router
 from podium.core.db import Planes, open_planes
 from podium.core.errors import (
     AuthenticationError,
@@ -90,6 +93,9 @@ def create_app(
     app.include_router(entries_router)
     app.include_router(accessibility_router)
     app.include_router(tactile_router)
+    app.include_router(ticketing_router)
+    app.include_router(ticket_router)
+    app.include_router(gate_router)
     _mount_optional(app)
     app.add_exception_handler(StaffSignInRequiredError, _sign_in)
     app.add_exception_handler(PodiumError, _podium_error)

@@ -20,6 +20,7 @@ from podium.cli.audit import app as audit_app
 from podium.cli.common import console, has_games_data, open_node, require_games_data
 from podium.cli.entries import entries_app
 from podium.cli.feed import feed_app
+from podium.cli.gate import gate_app
 from podium.cli.odf import odf_app
 from podium.cli.people import people_app
 from podium.cli.privacy import keys_app, operator_app
@@ -27,6 +28,7 @@ from podium.cli.receive import receive
 from podium.cli.replay import replay_app
 from podium.cli.results import result_app
 from podium.cli.subjects import privacy_app, request_app, retention_app, subject_app
+from podium.cli.ticketing import ticketing_app
 from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
@@ -56,6 +58,8 @@ app.add_typer(people_app, name="people")
 app.add_typer(accreditation_app, name="accreditation")
 app.add_typer(entries_app, name="entries")
 app.add_typer(accessibility_app, name="accessibility")
+app.add_typer(ticketing_app, name="ticketing")
+app.add_typer(gate_app, name="gate")
 
 _IMPORT_STAGES = (
     "NOCs",

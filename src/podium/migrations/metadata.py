@@ -17,6 +17,7 @@ from podium.privacy import register as _register_models
 from podium.privacy import sessions as _session_models
 from podium.results import models as _results_models
 from podium.subjects import models as _subjects_models
+from podium.ticketing import models as _ticketing_models
 
 __all__ = ["metadata_of"]
 
@@ -32,6 +33,7 @@ _LOADED = (
     _session_models,
     _register_models,
     _subjects_models,
+    _ticketing_models,
 )
 
 

@@ -79,6 +79,12 @@ SCOPES: dict[str, str] = {
     "accreditation:zone:check": "ask an online zone access decision (a gate device)",
     "entries:entry:read": "list sport entries and start lists",
     "entries:entry:write": "enter, replace and withdraw athletes and teams",
+    "ticketing:inventory:write": "set up ticketed sessions, seating areas, price categories",
+    "ticketing:draw:write": "open draws, commit to and reveal seeds, run draws",
+    "ticketing:order:read": "read orders, tickets and payments (ticketing staff)",
+    "ticketing:order:write": "cancel and refund orders, re-issue tickets (ticketing staff)",
+    "gates:device:scan": "a gate device: online scans and uploads of offline scans",
+    "gates:device:manage": "register gate devices and build their offline packages",
 }
 """Every scope a token may carry (`domain:resource:action`); later domains add theirs.
 

@@ -17,9 +17,11 @@ from podium.web import (
     accreditation_pages,
     entries_pages,
     medal_pages,
+    scanner_pages,
     schedule_pages,
     staff_pages,
     tactile_pages,
+    ticketing_pages,
     unit_pages,
 )
 from podium.web.error_pages import install_error_pages
@@ -37,6 +39,8 @@ router.include_router(accreditation_pages.router)
 router.include_router(entries_pages.router)
 router.include_router(accessibility_pages.router)
 router.include_router(tactile_pages.router)
+router.include_router(ticketing_pages.router)
+router.include_router(scanner_pages.router)
 
 _ASSETS = {
     "podium.css": "text/css; charset=utf-8",

@@ -1,0 +1,1 @@
+"""Digital ticketing: inventory, draw, sale without oversell, tickets, transfer and resale."""

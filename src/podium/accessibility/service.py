@@ -40,6 +40,7 @@ _log = structlog.get_logger(__name__)
 
 _TOPIC = Topic(document_types=frozenset({"DT_RESULT", "DT_MEDALLISTS"}))
 _SPEECH_QUEUE = 500
+_TIMINGS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,13 @@ class DescriptionService:
             if self.speech is not None:
                 self._tasks.append(asyncio.create_task(self._speak_all()))
 
+    async def stop(self) -> None:
+        """Cancel the service's tasks and wait for them to end."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
     async def run(self) -> None:
         """Describe the last `backfill` messages of the log, then the live feed, until cancelled."""
         nocs, self.units = await asyncio.to_thread(games_names, self.planes)
@@ -185,6 +193,8 @@ class DescriptionService:
                     self._speaking.put_nowait(description)
         if found:
             self.timings[event.seq] = Timing(received, time.perf_counter())
+            if len(self.timings) > _TIMINGS:
+                del self.timings[next(iter(self.timings))]
         return found
 
     def _offer(self, listener: asyncio.Queue[Description | None], item: Description) -> None:

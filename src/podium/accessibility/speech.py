@@ -28,6 +28,7 @@ SPEECH_VOICES: dict[SpeechLang, str] = {"en": "en", "fr": "fr"}
 
 _ID = re.compile(r"^\d+-\d+$")
 _WORDS_PER_MINUTE = 165
+_NICENESS = 10
 
 
 class SpeechUnavailableError(PodiumError):
@@ -81,8 +82,11 @@ class SpeechEngine:
             msg = f"{self.program} is not installed: install it (scripts/_system_packages.sh)"
             raise SpeechUnavailableError(msg)
         args = ["-v", SPEECH_VOICES[lang], "-s", str(_WORDS_PER_MINUTE), "--stdin", "--stdout"]
+        # Speech runs at a lower CPU priority than the server: text first, audio next.
+        nice = shutil.which("nice")
+        command = [nice, "-n", str(_NICENESS), executable] if nice else [executable]
         process = await asyncio.create_subprocess_exec(
-            executable,
+            *command,
             *args,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,

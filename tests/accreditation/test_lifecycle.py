@@ -214,3 +214,27 @@ def test_illegal_steps_are_refused_with_their_code(
     with pytest.raises(TransitionError) as caught:
         actions[steps[-1]]()
     assert caught.value.code == code
+
+
+def test_a_subject_export_shows_the_accreditation_and_the_vetting_opinion(
+    sqlite_desk: Desk,
+) -> None:
+    from podium.subjects import export_subject  # noqa: PLC0415
+
+    desk = sqlite_desk
+    accredit_participants(desk)
+    number = _ids(desk, category="J")[0]
+    submit(desk, None, [number])
+    vetting = ManualVetting()
+    vetting.decide(number, Opinion.FAVOURABLE, "no record")
+    record_vetting(desk, None, vetting)
+    with desk.planes.games_session() as games:
+        code = games.scalar(
+            select(Accreditation.participant_code).where(Accreditation.id == number)
+        )
+    assert code is not None
+    export = export_subject(desk.planes, desk.spine, code)
+    tables = {t.table: t for t in export.tables}
+    assert tables["accreditation"].rows[0]["status"] == "approved"
+    assert tables["vetting_case"].rows[0]["opinion"] == "favourable: no record"
+    assert any(a["action"] == "accreditation.application.vet_favourable" for a in export.accesses)

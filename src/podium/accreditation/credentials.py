@@ -203,18 +203,24 @@ def revocation_delta(desk: Desk, since: int) -> bytes:
 def device_package(desk: Desk, venue: str) -> bytes:
     """Build the signed device package of a venue's gates.
 
-    Holds the issuer's public keys, the latest published revocation list in full, the
-    suspended credential ids and the venue's zones.
+    Holds the issuer's public keys, the latest published revocation list in full (the
+    first list is published if none was), the suspended credential ids and the venue's
+    zones. Entries revoked since the latest publication reach the device with the next
+    list (`publish_revocations`), as a delta.
 
     Raises:
         ZoneQueryError: the venue is not in the access configuration.
     """
     if venue not in desk.access.venues.codes:
         raise ZoneQueryError(f"venue {venue!r} is not in the access configuration")
+    with desk.planes.games_session() as games:
+        published = _latest_serial(games) > 0
+    if not published:  # a package carries a real list: the first one is published now
+        publish_revocations(desk)
     at = desk.clock().replace(microsecond=0)
     with desk.planes.games_session() as games:
         serial = _latest_serial(games)
-        entries = _entries(games) if serial else ()
+        entries = _entries(games)
         suspended = frozenset(
             games.scalars(
                 select(Accreditation.id).where(
@@ -222,7 +228,7 @@ def device_package(desk: Desk, venue: str) -> bytes:
                 )
             )
         )
-    revocations = RevocationList(max(serial, 1), at, entries)
+    revocations = RevocationList(serial, at, entries)
     package = DevicePackage(
         venue=venue,
         zones=tuple(sorted(desk.access.zones)),

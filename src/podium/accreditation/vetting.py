@@ -39,7 +39,7 @@ __all__ = [
 
 TIMEOUT_REASON = "vetting_timeout"
 """The refusal reason of an application the authority did not answer in time."""
-_OPINION_FIELD = "vetting_case.opinion"
+_OPINION_FIELD = "opinion"  # the column name, as the subject export opens it
 _WARM = 200  # data keys warmed per key-store query (below the key cache's size)
 
 

@@ -4,7 +4,9 @@ Sources (the operator page, an API client, a play-by-play import) publish frames
 unit; every tablet subscribed to the unit gets them as compact JSON lines, encoded once
 and shared. Like the feed's broker (`podium.diffusion.broker`), each subscriber has a
 bounded queue and one that falls too far behind is cut (`TactileSlowSubscriberError`)
-rather than allowed to hold memory; it resumes from its last frame.
+rather than allowed to hold memory; it resumes from its last frame. A subscriber a few
+frames behind skips the positions a newer frame supersedes (never an event), so a tablet
+catches up on where the ball is now instead of replaying where it was.
 
 Frames live in memory only: a ball position is worth something for about a second, so
 nothing is written to a database. A channel keeps its last `memory` frames (a minute at
@@ -48,8 +50,8 @@ __all__ = [
 TRACKING_ROLES = frozenset({"results-manager", "accessibility-coordinator"})
 """The roles of a signed-in member of staff who may track the ball of a unit."""
 
-Line = tuple[int, str]
-"""A sent frame: its sequence number and its JSON line."""
+Line = tuple[int, str, bool]
+"""A sent frame: its sequence number, its JSON line, and whether it carries a key event."""
 
 
 class TactileSlowSubscriberError(Exception):
@@ -102,7 +104,8 @@ class TactileChannel:
     def send(self, frame: TactileFrame) -> int:
         """Give a frame its number, keep it, hand it to every subscriber; return the number."""
         self.last_seq += 1
-        line = (self.last_seq, frame_json(replace(frame, seq=self.last_seq)))
+        numbered = replace(frame, seq=self.last_seq)
+        line = (self.last_seq, frame_json(numbered), frame.event is not None)
         self.recent.append(line)
         for subscriber in self.subscribers:
             subscriber.offer(line)
@@ -114,7 +117,7 @@ class TactileChannel:
             return []
         if after is None or after > self.last_seq:
             return [self.recent[-1][1]]
-        kept = [text for seq, text in self.recent if seq > after]
+        kept = [text for seq, text, _event in self.recent if seq > after]
         first = self.recent[0][0]
         if first > after + 1:
             return [gap_json(after, first), *kept]
@@ -227,14 +230,36 @@ class TactileHub:
             for line in channel.since(after):
                 yield line
             while True:
-                live = await subscriber.queue.get()
-                if live is None:
+                lines = await _waiting(subscriber)
+                for live in _conflated([line for line in lines if line is not None]):
+                    if live[0] > seen:
+                        seen = live[0]
+                        yield live[1]
+                if None in lines:
                     raise TactileSlowSubscriberError
-                if live[0] > seen:
-                    seen = live[0]
-                    yield live[1]
         finally:
             channel.subscribers.discard(subscriber)
+
+
+async def _waiting(subscriber: _Subscriber) -> list[Line | None]:
+    """Wait for a subscriber's next line; return it with every line queued behind it.
+
+    None among them: the queue overflowed and the subscriber must resume.
+    """
+    lines = [await subscriber.queue.get()]
+    while not subscriber.queue.empty():
+        lines.append(subscriber.queue.get_nowait())
+    return lines
+
+
+def _conflated(lines: list[Line]) -> list[Line]:
+    """Drop the positions a newer line of the batch supersedes; keep every event.
+
+    A subscriber that fell behind gets the key events and the newest position only: the
+    magnet goes where the ball is, not where it was (each line carries a position).
+    """
+    last = len(lines) - 1
+    return [line for i, line in enumerate(lines) if line[2] or i == last]
 
 
 def hub_of(state: Any) -> TactileHub:

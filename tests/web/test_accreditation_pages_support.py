@@ -47,6 +47,8 @@ PEOPLE = [
     ("CZ-001", "Černý", "Ondřej", "M"),
     ("PL-002", "Wójcik", "Łukasz", "M"),
     ("GR-003", "Παπαδοπούλου", "Ελένη", "W"),
+    ("FR-004", "Lefèvre", "Zoé", "W"),  # the browser tests' keyboard journey
+    ("DE-005", "Müller", "Jonas", "M"),  # the browser tests' journey without JavaScript
 ]
 
 
@@ -118,8 +120,13 @@ def principal_of(planes: Planes, username: str, purpose: str = "accreditation") 
         return build_principal(find_operator(session, username), None, purpose=purpose)
 
 
+_BUILT: dict[int, AccreditationWorld] = {}
+
+
 def build_world(planes: Planes, spine: Spine) -> AccreditationWorld:
-    """Create the organisations, operators and people (once per test session)."""
+    """Create the organisations, operators and people, once per node and test session."""
+    if id(planes) in _BUILT:
+        return _BUILT[id(planes)]
     _organisations(planes)
     _operators(planes, spine)
     registrar = principal_of(planes, "pdma-registrar")
@@ -132,7 +139,8 @@ def build_world(planes: Planes, spine: Spine) -> AccreditationWorld:
     other_fields = {**person_fields("B-1", "Schmidt", "Anna", "W"), "organisation": ORG_B}
     del other_fields["email"]
     other = register_person(planes, spine, principal_of(planes, "pdmb-registrar"), other_fields)
-    return AccreditationWorld(numbers, other.accreditation_id)
+    _BUILT[id(planes)] = AccreditationWorld(numbers, other.accreditation_id)
+    return _BUILT[id(planes)]
 
 
 def status_of(planes: Planes, number: int) -> str:

@@ -192,7 +192,7 @@ def card_data(  # noqa: PLR0913 - both planes, the operator and what to print
     }
     codes = {row.organisation_code for row in rows.values()}
     query = select(Organisation.code, Organisation.name).where(Organisation.code.in_(codes))
-    names = dict(games.execute(query).tuples().all())
+    names: dict[str, str] = dict(games.execute(query).all())
     holders = read_holders(
         spine,
         sovereign,

@@ -127,7 +127,7 @@ def _organisations(games: Session, limit: str | None) -> list[tuple[str, str]]:
     query = select(Organisation.code, Organisation.name).order_by(Organisation.code)
     if limit is not None:
         query = query.where(Organisation.code == limit)
-    return list(games.execute(query).tuples())
+    return [(code, name) for code, name in games.execute(query)]
 
 
 @pages(router, "/accreditation")

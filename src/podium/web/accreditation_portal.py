@@ -91,15 +91,10 @@ def portal_organisation(games: Session, principal: Principal, asked: str) -> Org
 
 
 def _quotas(games: Session, desk: Desk, code: str) -> list[dict[str, Any]]:
-    quotas = dict(
-        games.execute(
-            select(OrganisationQuota.category, OrganisationQuota.quota).where(
-                OrganisationQuota.organisation_code == code
-            )
-        )
-        .tuples()
-        .all()
+    query = select(OrganisationQuota.category, OrganisationQuota.quota).where(
+        OrganisationQuota.organisation_code == code
     )
+    quotas: dict[str, int] = dict(games.execute(query).all())
     rows = []
     for category in desk.access.category:
         held = held_count(games, code, category.code)

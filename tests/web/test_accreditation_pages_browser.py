@@ -1,0 +1,208 @@
+"""The accreditation desk and portal in headless Chromium: axe-core, keyboard, no JavaScript.
+
+Same set-up as `test_staff_browser.py`: Debian's `/usr/bin/chromium`, axe-core from the
+pinned `axe-playwright-python` package, and the whole application under uvicorn on the
+imported node. Every page, in English and in French, with its error states, has no axe
+violation and reflows at 320 CSS pixels; a desk officer goes from the search to a printed
+card with the keyboard alone; the forms work with JavaScript switched off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+from tests.operators import PASSWORD
+from tests.web.browsing import axe_violations, live_server, readable
+from tests.web.test_accreditation_pages_support import (
+    AccreditationWorld,
+    build_world,
+    principal_of,
+    status_of,
+)
+
+from podium.accreditation import open_desk, submit
+from podium.api import create_app
+from podium.core.db import Planes
+from podium.core.settings import Settings
+from podium.paris2024 import ImportReport
+from podium.privacy.spine import Spine
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
+    """The root conftest's imported node (whose keys the spine holds)."""
+    return imported[0]
+
+
+@pytest.fixture(scope="module")
+def world(planes: Planes, spine: Spine) -> AccreditationWorld:
+    return build_world(planes, spine)
+
+
+@pytest.fixture(scope="module")
+def node(
+    node_settings: Settings, planes: Planes, spine: Spine, world: AccreditationWorld
+) -> Iterator[str]:
+    """Serve the whole application with uvicorn on a free port; yield the base URL."""
+    desk = open_desk(node_settings, planes, spine)
+    submit(desk, principal_of(planes, "eu-desk"), [world.numbers["FR-004"]])
+    with live_server(create_app(node_settings, planes, spine)) as url:
+        yield url
+
+
+def _sign_in(page: Page, node: str, username: str) -> None:
+    page.goto(f"{node}/staff/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Purpose of this session").select_option("accreditation")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{node}/staff/")
+
+
+def _tab_to(page: Page, check: str, limit: int = 60) -> None:
+    """Press Tab until `check` (a JavaScript expression) is true of the focused element."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(e => {check})(document.activeElement)"):
+            return
+    pytest.fail(f"{check} not reached in {limit} Tab presses")
+
+
+def _assert_accessible(page: Page, lang: str, what: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{what}:\n{readable(violations)}"
+    assert page.evaluate("document.documentElement.lang") == lang
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), what
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+PAGES = {
+    "desk": ("eu-desk", "/accreditation", 200),
+    "desk-search": ("eu-desk", "/accreditation?q=cerny", 200),
+    "desk-search-error": ("eu-desk", "/accreditation?q=", 422),
+    "desk-list": ("eu-desk", "/accreditation?organisation=PDMA", 200),
+    "accreditation": ("eu-desk", "/accreditation/{number}", 200),
+    "not-found": ("eu-desk", "/accreditation/999999999", 404),
+    "portal": ("pdma-registrar", "/portal", 200),
+    "refused": ("pdma-registrar", "/accreditation/{number}", 403),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_axe_violations_and_reflows(
+    browser: Browser, node: str, world: AccreditationWorld, name: str, lang: str
+) -> None:
+    username, path, status = PAGES[name]
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    _sign_in(page, node, username)
+    prefix = "/staff" if lang == "en" else "/staff/fr"
+    response = page.goto(node + prefix + path.format(number=world.numbers["CZ-001"]))
+    assert response is not None
+    assert response.status == status
+    _assert_accessible(page, lang, f"{name} ({lang})")
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_form_errors_and_the_import_report_have_no_axe_violations(
+    browser: Browser, node: str, world: AccreditationWorld, lang: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    prefix = "/staff" if lang == "en" else "/staff/fr"
+    _sign_in(page, node, "eu-desk")
+    page.goto(f"{node}{prefix}/accreditation/{world.numbers['GR-003']}")
+    page.locator("#step-refuse button").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    _assert_accessible(page, lang, f"refusal without a reason ({lang})")
+    page.context.clear_cookies()
+    _sign_in(page, node, "pdma-registrar")
+    page.goto(f"{node}{prefix}/portal")
+    page.locator("#f-reference").fill("BAD REF")
+    page.locator("#f-nationality").fill("france")
+    page.locator(
+        "#register button[type=submit], form[action$='/portal/register'] button"
+    ).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    assert page.locator("#f-nationality").get_attribute("aria-invalid") == "true"
+    _assert_accessible(page, lang, f"registration errors ({lang})")
+    csv = tmp_path / "people.csv"
+    csv.write_text("reference,family_name,gender\nX-1,Test,Q\n", encoding="utf-8")
+    page.locator("#f-people").set_input_files(str(csv))
+    page.locator("form[action$='/portal/import'] button").click()
+    page.wait_for_load_state()
+    _assert_accessible(page, lang, f"import refused ({lang})")
+    context.close()
+
+
+def test_keyboard_alone_searches_opens_approves_and_prints_a_card(
+    browser: Browser, node: str, world: AccreditationWorld, planes: Planes
+) -> None:
+    number = world.numbers["FR-004"]
+    context = browser.new_context(reduced_motion="reduce", accept_downloads=True)
+    page = context.new_page()
+    _sign_in(page, node, "eu-desk")
+    page.goto(f"{node}/staff/accreditation")
+    _tab_to(page, "e.id === 'f-q'")
+    page.keyboard.type("LEFEVRE")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/accreditation?q=LEFEVRE")
+    assert page.get_by_role("table").get_by_text("Zoé LEFÈVRE").is_visible()
+    _tab_to(page, f"e.getAttribute('href') === '/staff/accreditation/{number}'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staff/accreditation/{number}")
+    _tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Approve'")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staff/accreditation/{number}?done=approve")
+    assert "Approved." in page.get_by_role("status").inner_text()
+    _tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Print the card'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staff/accreditation/{number}?done=print")
+    assert "Card printed." in page.get_by_role("status").inner_text()
+    _tab_to(page, "(e.getAttribute('href') || '').endsWith('/card.pdf')")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert status_of(planes, number) == "printed"
+    context.close()
+
+
+def test_the_desk_works_with_javascript_switched_off(
+    browser: Browser, node: str, world: AccreditationWorld, planes: Planes
+) -> None:
+    number = world.numbers["DE-005"]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, node, "eu-desk")
+    page.goto(f"{node}/staff/fr/accreditation/{number}")
+    page.get_by_label("Motif du refus").fill("document illisible")
+    page.locator("#step-refuse button").click()
+    page.wait_for_url(f"**/staff/fr/accreditation/{number}?done=refuse")
+    assert "Refusée." in page.get_by_role("status").inner_text()
+    assert status_of(planes, number) == "refused"
+    context.close()
+
+
+def test_text_zoomed_to_200_percent_still_fits(
+    browser: Browser, node: str, world: AccreditationWorld
+) -> None:
+    context = browser.new_context(viewport={"width": 640, "height": 900})
+    page = context.new_page()
+    _sign_in(page, node, "eu-desk")
+    for path in ("/staff/accreditation", f"/staff/accreditation/{world.numbers['CZ-001']}"):
+        page.goto(node + path)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), path
+    context.close()

@@ -1,5 +1,7 @@
 """The real Paris 2024 entries pass the rules, on SQLite and PostgreSQL."""
 
+import dataclasses
+
 from sqlalchemy import func, select
 
 from podium.core.db import Planes
@@ -62,6 +64,13 @@ def test_a_recheck_with_the_real_birth_dates_finds_every_entry_eligible(
             births = SovereignBirthDates(spine, games, sovereign, officer)
             context = context_at(BEFORE_DEADLINE)
             report = check_entries(games, type(context)(RULES, context.clock, births))
+            boxer = games.scalar(
+                select(Entry.participant_code).where(Entry.event_code == "BOXM51KG")
+            )
+            assert boxer is not None
+            assert births.birth_date(boxer) is not None
+            outside = dataclasses.replace(officer, operator_id="op-us", region=Region.THIRD_COUNTRY)
+            assert SovereignBirthDates(spine, games, sovereign, outside).birth_date(boxer) is None
     finally:
         spine.close()
     assert report.checked == 15873

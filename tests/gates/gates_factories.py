@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from podium.gates import AccreditationBody, Credential, VenueGrant
+from podium.gates import AccreditationBody, Credential, TicketBody, VenueGrant
 
 T0 = datetime(2024, 7, 18, tzinfo=UTC)
 """Cards of the tests are valid from here (the Olympic village opened on 18 July 2024)."""
@@ -19,7 +19,7 @@ CODE_CHARS = string.ascii_letters + string.digits + "_-"
 
 def athlete_card(
     number: int = 123_456, serial: int = 1, venues: tuple[VenueGrant, ...] = ()
-) -> Credential:
+) -> Credential[AccreditationBody]:
     """Return an athlete's card: zones 1, 2, 3 and the village R."""
     body = AccreditationBody("Aa", ("1", "2", "3", "R"), venues)
     return Credential(number, serial, T0, T_END, body)
@@ -31,7 +31,7 @@ seconds = st.integers(0, 0xFFFFFFFF)
 
 
 @st.composite
-def credentials(draw: st.DrawFn) -> Credential:
+def credentials(draw: st.DrawFn) -> Credential[AccreditationBody]:
     """Draw any credential format version 1 can carry."""
     start, end = sorted((draw(seconds), draw(seconds)))
     venues = draw(
@@ -51,3 +51,17 @@ def credentials(draw: st.DrawFn) -> Credential:
 def days(count: float) -> timedelta:
     """Return `count` days."""
     return timedelta(days=count)
+
+
+CODE_KEY = bytes(range(32))
+"""The ticket code key of generation 0 in the tests."""
+SESSION_DAY = datetime(2024, 8, 4, tzinfo=UTC)
+SESSION_END = datetime(2024, 8, 4, 23, 59, 59, tzinfo=UTC)
+DOORS = datetime(2024, 8, 4, 17, 30, tzinfo=UTC)
+"""The doors of session ATH12 at Stade de France open (the men's 100 m final evening)."""
+
+
+def ticket(number: int = 500_001, serial: int = 1, gates: tuple[str, ...] = ("G1",)) -> Credential[TicketBody]:
+    """Return a ticket for session ATH12 at Stade de France on 4 August 2024."""
+    body = TicketBody("ATH12", "STA", gates, 0, b"\x01" * 8, "Lower 12", "Row 3 Seat 21")
+    return Credential(number, serial, SESSION_DAY, SESSION_END, body)

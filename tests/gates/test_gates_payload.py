@@ -30,7 +30,7 @@ from tests.gates.gates_factories import T0, athlete_card, credentials
 
 
 @given(credentials())
-def test_decode_message_inverts_encode(credential: Credential) -> None:
+def test_decode_message_inverts_encode(credential: Credential[AccreditationBody]) -> None:
     assert decode_message(encode(credential)) == credential
 
 
@@ -116,7 +116,7 @@ def test_unknown_version_is_its_own_code(keyring: IssuerKeyring) -> None:
         (lambda m: m[:10], "too short"),
         (lambda m: m + b"\x00", "stray bytes"),
         (lambda m: m[:-1], "truncated"),
-        (lambda m: m[:1] + b"\x02" + m[2:], "kind 2"),
+        (lambda m: m[:1] + b"\x03" + m[2:], "kind 3"),
         (lambda m: m[:HEADER_LENGTH] + b"\x02A " + m[HEADER_LENGTH + 3 :], "category"),
         (lambda m: m[:HEADER_LENGTH] + b"\x00" + m[HEADER_LENGTH + 1 :], "category"),
         (lambda m: m[:16] + m[20:24] + m[16:20] + m[24:], "before valid_from"),

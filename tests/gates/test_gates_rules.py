@@ -12,6 +12,7 @@ from podium.gates import (
     CHECK_ORDER,
     MESSAGES,
     REPRINTED,
+    TICKET_CHECK_ORDER,
     AccreditationBody,
     Decision,
     IssuerKey,
@@ -102,7 +103,9 @@ def test_every_refusal_reason_is_reachable(
         Reason.ZONE_NOT_GRANTED: _reason(card.raw, Scan("BCY", "1", DURING), keys, plain),
     }
     assert all(reason == expected for expected, reason in seen.items())
-    assert set(seen) == set(CHECK_ORDER) == set(Reason) - {Reason.ADMITTED}
+    assert set(seen) == set(CHECK_ORDER)
+    every = set(CHECK_ORDER) | set(TICKET_CHECK_ORDER) | {Reason.DUPLICATE_SCAN}
+    assert every == set(Reason) - {Reason.ADMITTED}  # tickets: tests/gates/test_gates_tickets.py
     assert _reason(garbage_raw, AT_STADIUM, keys, plain) is Reason.MALFORMED  # signed, bad body
     assert decide(garbage_raw, AT_STADIUM, keys, plain).detail
 

@@ -14,13 +14,36 @@ engine answers online from the current state.
     StaticGateState                            revocations, suspensions, current serials
     DevicePackage, sign_/load_device_package, OfflineGate.check(card, zone, at)
 
+Tickets (kind 2) ride the same engine:
+
+    TicketBody                                 session, venue, gates, code key, seat
+    ticket_secret / rotating_code / check_rotating   the 15 s rotating code (codes.py)
+    screen_text / split_screen_text            rotating code and ticket text as one text
+    open_ticket_code_keys(folder) -> TicketCodeKeys  the code keys by generation
+    Scan(gate, direction, sessions, rotating_code, nonce)  what a ticket scan adds
+    TicketGateState, LocalGateState            state with code keys, inside set, nonces
+    OfflineGate.scan(text, GateScan) -> Decision, .log   ScanRecord for the upload
+    merge_scans(records) -> [DoubleEntry]      tickets entered through two devices
+
 Errors (stable `code`): CredentialFormatError, SignedDocumentError, KeyringError.
 """
 
 from podium.gates.base45 import b45decode, b45encode
+from podium.gates.codekeys import TICKET_CODE_KEYS_FILE, TicketCodeKeys, open_ticket_code_keys
+from podium.gates.codes import (
+    CODE_DIGITS,
+    CODE_STEP,
+    DRIFT_STEPS,
+    check_rotating,
+    rotating_code,
+    screen_text,
+    split_screen_text,
+    ticket_secret,
+)
 from podium.gates.device import (
     DEVICE_PACKAGE_TYPE,
     DevicePackage,
+    GateScan,
     OfflineGate,
     load_device_package,
     sign_device_package,
@@ -35,6 +58,13 @@ from podium.gates.keys import (
     key_id_of,
     open_issuer_keyring,
 )
+from podium.gates.local import (
+    DoubleEntry,
+    LocalGateState,
+    ScanRecord,
+    SessionWindow,
+    merge_scans,
+)
 from podium.gates.payload import (
     FORMAT_VERSION,
     AccreditationBody,
@@ -42,6 +72,7 @@ from podium.gates.payload import (
     Kind,
     SignedCredential,
     Signer,
+    TicketBody,
     VenueGrant,
     decode,
     decode_message,
@@ -64,6 +95,7 @@ from podium.gates.rules import (
     MESSAGES,
     REPRINTED,
     Decision,
+    Direction,
     GateState,
     KeySource,
     Reason,
@@ -73,26 +105,42 @@ from podium.gates.rules import (
     judge,
     verify_card,
 )
+from podium.gates.ticket_rules import (
+    TICKET_CHECK_ORDER,
+    TRANSFERRED,
+    TicketGateState,
+    judge_ticket,
+)
 
 __all__ = [
     "CHECK_ORDER",
+    "CODE_DIGITS",
+    "CODE_STEP",
     "DEVICE_PACKAGE_TYPE",
+    "DRIFT_STEPS",
     "FORMAT_VERSION",
     "KEYRING_FOLDER",
     "MESSAGES",
     "REPRINTED",
     "REVOCATION_LIST_TYPE",
+    "TICKET_CHECK_ORDER",
+    "TICKET_CODE_KEYS_FILE",
+    "TRANSFERRED",
     "AccreditationBody",
     "Credential",
     "CredentialFormatError",
     "Decision",
     "DevicePackage",
+    "Direction",
+    "DoubleEntry",
+    "GateScan",
     "GateState",
     "IssuerKey",
     "IssuerKeyring",
     "KeySource",
     "KeyringError",
     "Kind",
+    "LocalGateState",
     "OfflineGate",
     "PublicKeyEntry",
     "PublicKeySet",
@@ -101,28 +149,41 @@ __all__ = [
     "RevocationIndex",
     "RevocationList",
     "Scan",
+    "ScanRecord",
+    "SessionWindow",
     "SignedCredential",
     "SignedDocumentError",
     "Signer",
     "StaticGateState",
+    "TicketBody",
+    "TicketCodeKeys",
+    "TicketGateState",
     "VenueGrant",
     "b45decode",
     "b45encode",
+    "check_rotating",
     "decide",
     "decode",
     "decode_message",
     "encode",
     "from_text",
     "judge",
+    "judge_ticket",
     "key_id_of",
     "load_device_package",
+    "merge_scans",
     "open_issuer_keyring",
     "open_revocation_list",
+    "open_ticket_code_keys",
     "qr_png",
     "qr_svg",
+    "rotating_code",
+    "screen_text",
     "sign",
     "sign_device_package",
     "sign_revocation_list",
+    "split_screen_text",
+    "ticket_secret",
     "to_text",
     "verify_card",
 ]

@@ -10,6 +10,14 @@ rotation reaches devices signed by a key they know.
 once, the revocation look-up is a dict probe, and the decision is `podium.gates.rules.decide`,
 the same function the online service calls.
 
+A package for ticket sessions also carries the sessions the venue's gates admit (with
+their door-opening windows), the gates (code -> the zone each leads into) and the ticket
+code keys of the rotating codes. The code keys are secret: a package is fetched only over
+the authenticated device API (see `podium.gates.codes` for the trade-off).
+`OfflineGate.scan` decides a ticket or a card at a gate, in a direction, with a nonce,
+and logs a `ScanRecord` for the upload; its `LocalGateState` keeps the device's
+anti-passback and nonces across package and revocation updates.
+
 Optionally (`verified_cache=N`, off by default) a gate keeps the last N cards whose
 signature verified, keyed by their exact text or bytes, and skips only the signature and
 body checks when the same card comes back (a badge scanned at every zone all day). Every
@@ -25,19 +33,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from podium.gates.codekeys import TicketCodeKeys
+from podium.gates.codes import split_screen_text
 from podium.gates.errors import KeyringError, SignedDocumentError
 from podium.gates.keys import IssuerKey, PublicKeySet, open_document, sign_document
+from podium.gates.local import LocalGateState, ScanRecord, SessionWindow
 from podium.gates.payload import Credential
+from podium.gates.reasons import Direction
 from podium.gates.revocation import (
     RevocationIndex,
     RevocationList,
     open_revocation_list,
 )
-from podium.gates.rules import Decision, Scan, StaticGateState, decide, judge, verify_card
+from podium.gates.rules import Decision, Scan, decide, judge, verify_card
 
 __all__ = [
     "DEVICE_PACKAGE_TYPE",
     "DevicePackage",
+    "GateScan",
     "OfflineGate",
     "load_device_package",
     "sign_device_package",
@@ -58,6 +71,9 @@ class DevicePackage:
         revocations: the full revocation list at its serial.
         suspended: suspended credential ids.
         issued_at: when the package was made; a device takes only newer packages.
+        sessions: ticket sessions the venue admits, with their windows (none: cards only).
+        gates: gate code -> the zone code it leads into.
+        code_keys: ticket code keys by generation (secret; tickets only).
 
     """
 
@@ -67,10 +83,13 @@ class DevicePackage:
     revocations: RevocationList
     issued_at: datetime
     suspended: frozenset[int] = field(default_factory=frozenset)
+    sessions: tuple[SessionWindow, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=dict)
+    code_keys: Mapping[int, bytes] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """Return the body that gets signed."""
-        return {
+        """Return the body that gets signed (ticket fields only when present)."""
+        body: dict[str, Any] = {
             "venue": self.venue,
             "zones": list(self.zones),
             "keys": self.keys.to_json(),
@@ -78,6 +97,17 @@ class DevicePackage:
             "suspended": sorted(self.suspended),
             "issued_at": int(self.issued_at.timestamp()),
         }
+        if self.sessions:
+            body["sessions"] = [window.to_json() for window in self.sessions]
+        if self.gates:
+            body["gates"] = dict(sorted(self.gates.items()))
+        if self.code_keys:
+            body["ticket_code_keys"] = TicketCodeKeys.to_json(self.code_keys)
+        return body
+
+    def sessions_at(self, at: datetime) -> frozenset[str]:
+        """Return the codes of the sessions whose window holds `at`."""
+        return frozenset(w.code for w in self.sessions if w.opens <= at <= w.closes)
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> DevicePackage:
@@ -106,6 +136,7 @@ class DevicePackage:
         revocations = RevocationList.from_json(body.get("revocations") or {})
         if revocations.is_delta:
             raise SignedDocumentError("device package: the revocation list must be full")
+        sessions, gates, code_keys = _ticket_fields(body)
         return cls(
             venue,
             tuple(zones),
@@ -113,7 +144,29 @@ class DevicePackage:
             revocations,
             datetime.fromtimestamp(issued, UTC),
             frozenset(suspended),
+            sessions,
+            gates,
+            code_keys,
         )
+
+
+def _ticket_fields(
+    body: Mapping[str, Any],
+) -> tuple[tuple[SessionWindow, ...], dict[str, str], dict[int, bytes]]:
+    sessions = body.get("sessions", [])
+    gates = body.get("gates", {})
+    if not isinstance(sessions, list):
+        raise SignedDocumentError("device package: sessions is not a list")
+    if not (
+        isinstance(gates, dict)
+        and all(_CODE.match(g) and isinstance(z, str) and _CODE.match(z) for g, z in gates.items())
+    ):
+        raise SignedDocumentError("device package: gates is not {gate code: zone code}")
+    try:
+        code_keys = TicketCodeKeys.from_json(body.get("ticket_code_keys", {}))
+    except KeyringError as error:
+        raise SignedDocumentError(f"device package: {error}") from None
+    return tuple(SessionWindow.from_json(item) for item in sessions), dict(gates), code_keys
 
 
 def sign_device_package(package: DevicePackage, signer: IssuerKey) -> bytes:
@@ -137,6 +190,41 @@ def load_device_package(data: bytes, trusted: PublicKeySet, at: datetime) -> Dev
     return DevicePackage.from_json(open_document(data, DEVICE_PACKAGE_TYPE, trusted, at))
 
 
+@dataclass(frozen=True, slots=True)
+class GateScan:
+    """How a presented code is scanned at a device (`OfflineGate.scan`).
+
+    Attributes:
+        gate: the gate's code (its zone comes from the package).
+        nonce: the device's unique id of this scan (8-64 of `[0-9A-Za-z_.:-]`).
+        at: scan time (aware UTC).
+        direction: entry (default) or exit.
+        rotating_code: the six digits when typed apart from the ticket's text.
+
+    """
+
+    gate: str
+    nonce: str
+    at: datetime
+    direction: Direction = Direction.ENTRY
+    rotating_code: str | None = None
+
+
+def _record(device: str, request: GateScan, decision: Decision) -> ScanRecord:
+    return ScanRecord(
+        request.nonce,
+        device,
+        request.at.replace(microsecond=0),
+        request.gate,
+        request.direction,
+        decision.reason,
+        decision.admitted,
+        decision.credential_id,
+        decision.card_serial,
+        decision.kind,
+    )
+
+
 class OfflineGate:
     """A gate device deciding scans from its device package, without a network.
 
@@ -144,27 +232,70 @@ class OfflineGate:
         package: a verified device package (`load_device_package`).
         verified_cache: how many verified cards to keep (0, the default: none); see the
             module docstring.
+        device: the device's id, written on its scan records.
 
     """
 
-    def __init__(self, package: DevicePackage, *, verified_cache: int = 0) -> None:
+    def __init__(
+        self, package: DevicePackage, *, verified_cache: int = 0, device: str = "device"
+    ) -> None:
         """Build the look-up structures once; see the class docstring."""
         self._cache_size = verified_cache
-        self._verified: dict[str | bytes, Credential] = {}
+        self._verified: dict[str | bytes, Credential[Any]] = {}
+        self.device = device
+        self.state = LocalGateState()
+        self.log: list[ScanRecord] = []
         self._install(package, RevocationIndex(package.revocations))
 
     def _install(self, package: DevicePackage, index: RevocationIndex) -> None:
         self.package = package
         self.revocations = index
-        self._state = StaticGateState(index, package.suspended)
+        self.state.revocations, self.state.suspended = index, package.suspended
+        self.state.code_keys = package.code_keys
+        self._state = self.state
         self._verified.clear()
 
     @classmethod
     def load(
-        cls, data: bytes, trusted: PublicKeySet, at: datetime, *, verified_cache: int = 0
+        cls,
+        data: bytes,
+        trusted: PublicKeySet,
+        at: datetime,
+        *,
+        verified_cache: int = 0,
+        device: str = "device",
     ) -> OfflineGate:
         """Verify a signed package (see `load_device_package`) and build the gate on it."""
-        return cls(load_device_package(data, trusted, at), verified_cache=verified_cache)
+        package = load_device_package(data, trusted, at)
+        return cls(package, verified_cache=verified_cache, device=device)
+
+    def scan(self, presented: str, request: GateScan) -> Decision:
+        """Decide and log one scan at a gate of this venue: a ticket's screen or a card.
+
+        Args:
+            presented: what was read: a ticket's screen text (`podium.gates.screen_text`),
+                a ticket's text alone, or a card's text.
+            request: gate, direction, nonce, time, and the rotating code when typed apart.
+
+        Returns:
+            The decision (`Reason.DUPLICATE_SCAN` with the first one for a nonce seen).
+
+        """
+        text, code = split_screen_text(presented)
+        scan = Scan(
+            self.package.venue,
+            self.package.gates.get(request.gate, ""),
+            request.at,
+            request.gate,
+            request.direction,
+            self.package.sessions_at(request.at),
+            request.rotating_code or code,
+            request.nonce,
+        )
+        decision = decide(text, scan, self.package.keys, self.state)
+        if self.state.record(scan, decision):
+            self.log.append(_record(self.device, request, decision))
+        return decision
 
     @property
     def revocation_serial(self) -> int:
@@ -193,7 +324,7 @@ class OfflineGate:
             return decide(card, scan, self.package.keys, self._state)  # retired since
         return judge(credential, scan, self._state)
 
-    def _remember(self, card: str | bytes, credential: Credential) -> Credential:
+    def _remember(self, card: str | bytes, credential: Credential[Any]) -> Credential[Any]:
         if len(self._verified) >= self._cache_size:
             del self._verified[next(iter(self._verified))]  # the oldest
         self._verified[card] = credential

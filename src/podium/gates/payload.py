@@ -3,10 +3,10 @@
 Layout of format version 1 (big-endian, offsets in bytes)::
 
     0   1  format version (1)
-    1   1  kind (1 accreditation; 2 reserved for tickets)
+    1   1  kind (1 accreditation, 2 ticket)
     2   8  key id of the signing key (`podium.gates.keys.key_id_of`)
-    10  4  credential id (the accreditation number), unsigned
-    14  2  card serial (a re-print gets a new serial), unsigned
+    10  4  credential id (the accreditation or ticket number), unsigned
+    14  2  card serial (a re-print or a transfer gets a new serial), unsigned
     16  4  valid from, UTC seconds since 1970, unsigned
     20  4  valid until (last second admitted), UTC seconds since 1970, unsigned
     24  .. kind-specific body
@@ -17,8 +17,15 @@ with an optional override of the zones. A code is one length byte then ASCII
 `[0-9A-Za-z_-]`, 1 to 16 characters; a list is one count byte then its codes; an
 override is a list, or the byte 0xFF for "the card's zones".
 
+Ticket body: the session code, the venue code, the gates (none = any gate of the venue),
+the generation of the ticket code key (one byte, see `podium.gates.codes`), the holder's
+opaque reference (8 bytes), then two labels shown to gate staff, the seating area and the
+seat: one length byte then at most 32 characters of `[0-9A-Za-z .:/_-]`.
+
 No personal data rides on the card (DESIGN.md, two planes): a gate needs the credential
-id and the grants, never a name or a birth date; the photo check is a lookup by id.
+id and the grants, never a name or a birth date; the photo check is a lookup by id. A
+ticket names its holder only by an opaque 8-byte reference (a pseudonym of the account,
+meaningless without the sovereign plane).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from podium.gates.base45 import b45decode, b45encode
 from podium.gates.errors import CredentialFormatError
@@ -42,6 +49,7 @@ __all__ = [
     "Kind",
     "SignedCredential",
     "Signer",
+    "TicketBody",
     "VenueGrant",
     "decode",
     "decode_message",
@@ -60,13 +68,15 @@ _NO_OVERRIDE = 0xFF
 _MAX_COUNT = 254
 _CODE = re.compile(r"[0-9A-Za-z_-]{1,16}\Z")
 _LIMITS = (("credential_id", 0xFFFFFFFF), ("card_serial", 0xFFFF))
+_LABEL = re.compile(r"[0-9A-Za-z .:/_-]{0,32}\Z")
+HOLDER_LENGTH = 8
 
 
 class Kind(IntEnum):
     """What a credential grants; the byte at offset 1."""
 
     ACCREDITATION = 1
-    TICKET = 2  # reserved: the ticketing issue adds its body
+    TICKET = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +121,37 @@ class AccreditationBody:
 
 
 @dataclass(frozen=True, slots=True)
-class Credential:
+class TicketBody:
+    """What a ticket grants: one session at one venue, through some gates.
+
+    Attributes:
+        session: the session code (`ATH12`, as `podium.games` numbers them).
+        venue: the venue code.
+        gates: gate codes the ticket enters by; empty means any gate of the venue.
+        code_key: generation of the ticket code key its rotating code derives from,
+            0 to 255 (`podium.gates.codes.ticket_secret`).
+        holder: the holder's opaque 8-byte reference (no personal data).
+        area: the seating area, shown to gate staff ("" when none).
+        seat: row and seat, shown to gate staff ("" for standing or unassigned).
+
+    """
+
+    session: str
+    venue: str
+    gates: tuple[str, ...] = ()
+    code_key: int = 0
+    holder: bytes = bytes(HOLDER_LENGTH)
+    area: str = ""
+    seat: str = ""
+
+    kind = Kind.TICKET
+
+
+Body = TypeVar("Body", AccreditationBody, TicketBody)
+
+
+@dataclass(frozen=True, slots=True)
+class Credential(Generic[Body]):
     """The signed content of a card, without its signature.
 
     Attributes:
@@ -119,7 +159,7 @@ class Credential:
         card_serial: the card's print serial, 0 to 65535 (a re-print gets a new one).
         valid_from: first instant admitted (aware UTC, whole seconds).
         valid_until: last instant admitted (aware UTC, whole seconds), inclusive.
-        body: the kind-specific grants.
+        body: the kind-specific grants (`AccreditationBody` or `TicketBody`).
         key_id: id of the signing key (`sign` sets it).
 
     """
@@ -128,7 +168,7 @@ class Credential:
     card_serial: int
     valid_from: datetime
     valid_until: datetime
-    body: AccreditationBody
+    body: Body
     key_id: bytes = bytes(KEY_ID_LENGTH)
 
     @property
@@ -148,7 +188,7 @@ class SignedCredential:
 
     """
 
-    credential: Credential
+    credential: Credential[Any]
     message: bytes
     signature: bytes
 
@@ -206,7 +246,32 @@ def _put_code(out: bytearray, field: str, code: str) -> None:
     out += code.encode("ascii")
 
 
-def _encode_body(body: AccreditationBody) -> bytes:
+def _put_label(out: bytearray, field: str, label: str) -> None:
+    if not isinstance(label, str) or not _LABEL.match(label):
+        raise _invalid(f"{field}: {label!r} is not 0-32 characters of [0-9A-Za-z .:/_-]")
+    out.append(len(label))
+    out += label.encode("ascii")
+
+
+def _encode_ticket(body: TicketBody) -> bytes:
+    out = bytearray()
+    _put_code(out, "session", body.session)
+    _put_code(out, "venue", body.venue)
+    _put_codes(out, "gates", body.gates)
+    if not isinstance(body.code_key, int) or not 0 <= body.code_key <= 0xFF:
+        raise _invalid(f"code_key {body.code_key!r} is outside 0..255")
+    out.append(body.code_key)
+    if not isinstance(body.holder, bytes) or len(body.holder) != HOLDER_LENGTH:
+        raise _invalid(f"holder is not {HOLDER_LENGTH} bytes")
+    out += body.holder
+    _put_label(out, "area", body.area)
+    _put_label(out, "seat", body.seat)
+    return bytes(out)
+
+
+def _encode_body(body: AccreditationBody | TicketBody) -> bytes:
+    if isinstance(body, TicketBody):
+        return _encode_ticket(body)
     out = bytearray()
     _put_code(out, "category", body.category)
     _put_codes(out, "zones", body.zones)
@@ -222,7 +287,7 @@ def _encode_body(body: AccreditationBody) -> bytes:
     return bytes(out)
 
 
-def encode(credential: Credential) -> bytes:
+def encode(credential: Credential[Any]) -> bytes:
     """Return the bytes to sign: the header and body of format version 1 (no signature).
 
     Raises:
@@ -253,7 +318,7 @@ def encode(credential: Credential) -> bytes:
     return header + _encode_body(credential.body)
 
 
-def sign(credential: Credential, signer: Signer) -> SignedCredential:
+def sign(credential: Credential[Any], signer: Signer) -> SignedCredential:
     """Sign a credential with `signer`, whose key id replaces the credential's.
 
     Args:
@@ -279,8 +344,11 @@ def sign(credential: Credential, signer: Signer) -> SignedCredential:
     return SignedCredential(credential, message, signer.sign(message))
 
 
+_KINDS = frozenset(Kind)
 _CODE_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 _CODE_MAX = 16
+_LABEL_BYTES = _CODE_BYTES + b" .:/"
+_LABEL_MAX = 32
 
 
 def _take_code(data: bytes, offset: int, what: str) -> tuple[str, int]:
@@ -299,6 +367,33 @@ def _take_codes(data: bytes, offset: int, count: int, what: str) -> tuple[tuple[
         code, offset = _take_code(data, offset, what)
         codes.append(code)
     return tuple(codes), offset
+
+
+def _take_label(data: bytes, offset: int, what: str) -> tuple[str, int]:
+    size = data[offset]
+    end = offset + 1 + size
+    raw = data[offset + 1 : end]
+    if size > _LABEL_MAX or len(raw) != size or raw.translate(None, _LABEL_BYTES):
+        raise CredentialFormatError(f"{what} at byte {offset} is not a valid label")
+    return raw.decode("ascii"), end
+
+
+def _decode_ticket(data: bytes, offset: int) -> TicketBody:
+    try:
+        session, offset = _take_code(data, offset, "session")
+        venue, offset = _take_code(data, offset, "venue")
+        gates, offset = _take_codes(data, offset + 1, data[offset], "gate")
+        code_key = data[offset]
+        holder = data[offset + 1 : offset + 1 + HOLDER_LENGTH]
+        area, offset = _take_label(data, offset + 1 + HOLDER_LENGTH, "area")
+        seat, offset = _take_label(data, offset, "seat")
+    except IndexError:
+        raise CredentialFormatError(f"ticket truncated: {len(data)} bytes") from None
+    if offset != len(data):
+        raise CredentialFormatError(f"{len(data) - offset} stray bytes at byte {offset}")
+    if len(holder) != HOLDER_LENGTH:
+        raise CredentialFormatError(f"ticket truncated: {len(data)} bytes")
+    return TicketBody(session, venue, gates, code_key, holder, area, seat)
 
 
 def _decode_body(data: bytes, offset: int) -> AccreditationBody:
@@ -321,7 +416,7 @@ def _decode_body(data: bytes, offset: int) -> AccreditationBody:
     return AccreditationBody(category, zones, tuple(venues))
 
 
-def decode_message(message: bytes) -> Credential:
+def decode_message(message: bytes) -> Credential[Any]:
     """Return the credential held by signed bytes (the message, without signature).
 
     Raises:
@@ -340,11 +435,15 @@ def decode_message(message: bytes) -> Credential:
     if len(message) < HEADER_LENGTH:
         raise CredentialFormatError(f"credential header truncated: {len(message)} bytes")
     _, kind, key_id, number, serial, start, end = _HEADER.unpack_from(message)
-    if kind != Kind.ACCREDITATION:
+    if kind not in _KINDS:
         raise CredentialFormatError(f"credential kind {kind} at byte 1 is not supported")
     if end < start:
         raise CredentialFormatError("valid_until (byte 20) is before valid_from (byte 16)")
-    body = _decode_body(message, HEADER_LENGTH)
+    body: AccreditationBody | TicketBody
+    if kind == Kind.TICKET:
+        body = _decode_ticket(message, HEADER_LENGTH)
+    else:
+        body = _decode_body(message, HEADER_LENGTH)
     return Credential(
         number,
         serial,

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -45,13 +44,17 @@ from podium.gates.payload import (
     decode_message,
     from_text,
 )
+from podium.gates.reasons import MESSAGES, Decision, Direction, Reason
 from podium.gates.revocation import RevocationIndex
+from podium.gates.scan import Scan
+from podium.gates.ticket_rules import judge_ticket
 
 __all__ = [
     "CHECK_ORDER",
     "MESSAGES",
     "REPRINTED",
     "Decision",
+    "Direction",
     "GateState",
     "KeySource",
     "Reason",
@@ -66,69 +69,6 @@ REPRINTED = "reprinted"
 """Detail of a `revoked` decision for a card whose serial is older than the current one."""
 
 
-class Reason(StrEnum):
-    """Stable codes of a scan decision (tests, logs and devices rely on them)."""
-
-    ADMITTED = "admitted"
-    MALFORMED = "malformed"
-    UNKNOWN_VERSION = "unknown_version"
-    UNKNOWN_KEY = "unknown_key"
-    BAD_SIGNATURE = "bad_signature"
-    REVOKED = "revoked"
-    SUSPENDED = "suspended"
-    NOT_YET_VALID = "not_yet_valid"
-    EXPIRED = "expired"
-    WRONG_VENUE = "wrong_venue"
-    ZONE_NOT_GRANTED = "zone_not_granted"
-
-    def message(self, language: str = "en") -> str:
-        """Return the message for gate staff in `language` (`en` or `fr`; default English)."""
-        texts = MESSAGES[self]
-        return texts.get(language, texts["en"])
-
-
-MESSAGES: dict[Reason, dict[str, str]] = {
-    Reason.ADMITTED: {"en": "Admitted.", "fr": "Accès autorisé."},
-    Reason.MALFORMED: {
-        "en": "Unreadable code: not a Podium credential.",
-        "fr": "Code illisible : ce n'est pas une accréditation Podium.",
-    },
-    Reason.UNKNOWN_VERSION: {
-        "en": "Credential format not supported by this device: update it.",
-        "fr": "Format d'accréditation non pris en charge par cet appareil : mettez-le à jour.",
-    },
-    Reason.UNKNOWN_KEY: {
-        "en": "Unknown or retired signing key: refuse and call the accreditation centre.",
-        "fr": "Clé de signature inconnue ou retirée : refusez et appelez "
-        "le centre d'accréditation.",
-    },
-    Reason.BAD_SIGNATURE: {
-        "en": "Invalid signature: the card may be forged.",
-        "fr": "Signature invalide : la carte est peut-être falsifiée.",
-    },
-    Reason.REVOKED: {
-        "en": "Card revoked: keep it and call the accreditation centre.",
-        "fr": "Carte révoquée : retenez-la et appelez le centre d'accréditation.",
-    },
-    Reason.SUSPENDED: {
-        "en": "Accreditation suspended: refer to the accreditation centre.",
-        "fr": "Accréditation suspendue : orientez vers le centre d'accréditation.",
-    },
-    Reason.NOT_YET_VALID: {
-        "en": "Card not valid yet.",
-        "fr": "Carte pas encore valide.",
-    },
-    Reason.EXPIRED: {"en": "Card expired.", "fr": "Carte expirée."},
-    Reason.WRONG_VENUE: {
-        "en": "This card does not give access to this venue.",
-        "fr": "Cette carte ne donne pas accès à ce site.",
-    },
-    Reason.ZONE_NOT_GRANTED: {
-        "en": "This card does not give access to this zone.",
-        "fr": "Cette carte ne donne pas accès à cette zone.",
-    },
-}
-
 CHECK_ORDER: tuple[Reason, ...] = (
     Reason.MALFORMED,
     Reason.UNKNOWN_VERSION,
@@ -142,48 +82,6 @@ CHECK_ORDER: tuple[Reason, ...] = (
     Reason.ZONE_NOT_GRANTED,
 )
 """The refusal codes in the order they are checked (body `malformed` comes after signature)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """Where and when a card is presented.
-
-    Attributes:
-        venue: venue code of the gate.
-        zone: zone code the gate leads into.
-        at: scan time (aware UTC).
-
-    """
-
-    venue: str
-    zone: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The answer to one scan.
-
-    Attributes:
-        admitted: True only for `Reason.ADMITTED`.
-        reason: the stable code.
-        credential_id: the card's credential id, when the signature verified.
-        card_serial: the card's serial, when the signature verified.
-        kind: the credential's kind, when the signature verified.
-        detail: more for logs: the revocation reason, or what is malformed.
-
-    """
-
-    admitted: bool
-    reason: Reason
-    credential_id: int | None = None
-    card_serial: int | None = None
-    kind: Kind | None = None
-    detail: str | None = None
-
-    def message(self, language: str = "en") -> str:
-        """Return the reason's message for gate staff (`en` or `fr`)."""
-        return self.reason.message(language)
 
 
 class KeySource(Protocol):
@@ -266,13 +164,18 @@ def decide(card: bytes | str, scan: Scan, keys: KeySource, state: GateState) -> 
         The decision; the check order is in the module docstring.
 
     """
+    if scan.nonce is not None:
+        previous = getattr(state, "previous", None)
+        first = None if previous is None else previous(scan.nonce)
+        if first is not None:
+            return first.replayed()  # type: ignore[no-any-return]
     credential = verify_card(card, scan.at, keys)
     if isinstance(credential, Decision):
         return credential
     return judge(credential, scan, state)
 
 
-def verify_card(card: bytes | str, at: datetime, keys: KeySource) -> Credential | Decision:
+def verify_card(card: bytes | str, at: datetime, keys: KeySource) -> Credential[Any] | Decision:
     """Apply checks 1 to 4 (framing, key, signature, body): the card's credential, or the refusal.
 
     `decide` is `verify_card` then `judge`; a gate that keeps verified cards calls the two
@@ -313,11 +216,14 @@ def _verified_message(card: bytes | str, at: float, keys: KeySource) -> bytes | 
     return message
 
 
-def judge(credential: Credential, scan: Scan, state: GateState) -> Decision:
+def judge(credential: Credential[Any], scan: Scan, state: GateState) -> Decision:
     """Apply checks 5 to 9 (revocation to zone) to a credential whose signature verified.
 
     Only for callers that verified the signature themselves; `decide` is the entry point.
+    A ticket goes to `podium.gates.ticket_rules.judge_ticket`.
     """
+    if credential.body.kind is Kind.TICKET:
+        return judge_ticket(credential, scan, state)
     number, serial = credential.credential_id, credential.card_serial
     revoked = state.revocation(number, serial)
     if revoked is None:

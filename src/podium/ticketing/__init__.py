@@ -1,11 +1,45 @@
 """Digital ticketing: inventory, draw, sale without oversell, tickets, transfer and resale.
 
-The public surface of the ticketing domain; other domains and the API, web and CLI faces
-import only from here.
+The public surface of the ticketing domain; the API, web and CLI faces and the other
+ticketing helpers' modules import from here. Tables of other modules:
+`podium.ticketing.models_tickets` (transfers, resale) and `podium.ticketing.models_scans`
+(gate devices and scans), imported by `podium.migrations.metadata`.
 """
 
 from __future__ import annotations
 
+from podium.ticketing.accounts import (
+    FAN_COOKIE,
+    FanProfile,
+    FanSession,
+    NewFan,
+    authenticate_fan,
+    close_fan_session,
+    create_fan_account,
+    fan_profile,
+    fan_session,
+    open_fan_session,
+)
+from podium.ticketing.draw import (
+    DrawWish,
+    PublishedDraw,
+    commitment_of,
+    enter_draw,
+    open_draw,
+    published_draw,
+    run_draw,
+    verify_draw,
+)
+from podium.ticketing.errors import (
+    DrawError,
+    FanAuthenticationError,
+    LimitExceededError,
+    OrderStateError,
+    SoldOutError,
+    TicketingNotFoundError,
+    VenueDataError,
+)
+from podium.ticketing.inventory import LoadReport, load_inventory, load_venue_plans
 from podium.ticketing.models import (
     Draw,
     DrawEntry,
@@ -27,25 +61,120 @@ from podium.ticketing.models import (
     TicketStatus,
     WebhookEvent,
 )
+from podium.ticketing.payments import (
+    SIGNATURE_HEADER,
+    LocalTestProvider,
+    PaymentProvider,
+    parse_webhook,
+    sign_webhook,
+    webhook_secret,
+)
+from podium.ticketing.queries import (
+    Availability,
+    SessionSummary,
+    account_orders,
+    account_ticket_rows,
+    oversold_rows,
+    payments_without_tickets,
+    session_availability,
+    ticketed_sessions,
+)
+from podium.ticketing.rules import DEFAULT_RULES, TicketingRules, check_limits, seed_commitment
+from podium.ticketing.sale import (
+    CartItem,
+    SaleContext,
+    account_tickets,
+    cancel_order,
+    expire_holds,
+    lock_account,
+    open_cart,
+)
+from podium.ticketing.service import (
+    Checkout,
+    PaymentResult,
+    apply_webhook,
+    pay_order,
+    refund_order,
+    settle_payment,
+)
 
 __all__ = [
+    "DEFAULT_RULES",
+    "FAN_COOKIE",
+    "SIGNATURE_HEADER",
+    "Availability",
+    "CartItem",
+    "Checkout",
     "Draw",
     "DrawEntry",
+    "DrawError",
+    "DrawWish",
     "FanAccount",
+    "FanAuthenticationError",
     "FanPersonal",
+    "FanProfile",
+    "FanSession",
     "FanWebSession",
     "InventoryKind",
     "InventoryRow",
+    "LimitExceededError",
+    "LoadReport",
+    "LocalTestProvider",
+    "NewFan",
     "Order",
     "OrderLine",
+    "OrderStateError",
     "OrderStatus",
     "Payment",
+    "PaymentProvider",
     "PaymentReference",
+    "PaymentResult",
     "PaymentStatus",
+    "PublishedDraw",
     "PurchaseSlot",
+    "SaleContext",
+    "SessionSummary",
+    "SoldOutError",
     "Ticket",
     "TicketHolder",
     "TicketStatus",
     "TicketedSession",
+    "TicketingNotFoundError",
+    "TicketingRules",
+    "VenueDataError",
     "WebhookEvent",
+    "account_orders",
+    "account_ticket_rows",
+    "account_tickets",
+    "apply_webhook",
+    "authenticate_fan",
+    "cancel_order",
+    "check_limits",
+    "close_fan_session",
+    "commitment_of",
+    "create_fan_account",
+    "enter_draw",
+    "expire_holds",
+    "fan_profile",
+    "fan_session",
+    "load_inventory",
+    "load_venue_plans",
+    "lock_account",
+    "open_cart",
+    "open_draw",
+    "open_fan_session",
+    "oversold_rows",
+    "parse_webhook",
+    "pay_order",
+    "payments_without_tickets",
+    "published_draw",
+    "refund_order",
+    "run_draw",
+    "seed_commitment",
+    "session_availability",
+    "settle_payment",
+    "sign_webhook",
+    "ticketed_sessions",
+    "verify_draw",
+    "webhook_secret",
 ]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped
@@ -201,6 +202,8 @@ class Draw(GamesBase):
         seed: the seed, hex, revealed when the draw is run; None before.
         drawn_at: when the draw was run.
         slot_hours: length of a winner's purchase slot in hours (48 by default).
+        capacity: JSON object, session code → seats left when the draw ran (published
+            with the seed, so the allocation can be recomputed).
 
     """
 
@@ -214,6 +217,7 @@ class Draw(GamesBase):
     seed: Mapped[str | None] = column(_C, String(64))
     drawn_at: Mapped[datetime | None] = column(_C, UtcDateTime())
     slot_hours: Mapped[int] = column(_C, Integer, default=48)
+    capacity: Mapped[str | None] = column(_C, Text)
 
 
 class DrawEntry(GamesBase):

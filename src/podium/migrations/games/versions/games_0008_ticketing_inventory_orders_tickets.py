@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('seed', sa.String(length=64), nullable=True),
     sa.Column('drawn_at', UtcDateTime(timezone=True), nullable=True),
     sa.Column('slot_hours', sa.Integer(), nullable=False),
+    sa.Column('capacity', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_draw'))
     )
     op.create_table('ticket_webhook_event',

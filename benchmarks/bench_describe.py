@@ -58,6 +58,8 @@ from podium.privacy.operators import create_operator, issue_token
 from podium.privacy.spine import open_spine
 from podium.results import UnitResult
 
+_SLOW_MS = 500
+
 
 def _line(label: str, values: list[float]) -> str:
     ordered = sorted(values)
@@ -233,7 +235,10 @@ async def _level(  # noqa: PLR0913, PLR0917 - the level's whole set-up
             deadline = time.perf_counter() + 20
             while len(seen[unit]) < clients and time.perf_counter() < deadline:  # noqa: ASYNC110 - polls a dict
                 await asyncio.sleep(0.002)
-            latencies += [(at - started) * 1000 for at in seen[unit].values()]
+            late = [(at - started) * 1000 for at in seen[unit].values()]
+            latencies += late
+            if late and max(late) > _SLOW_MS:
+                print(f"    slow sample: {unit} first {min(late):.0f} ms, last {max(late):.0f} ms")
             if len(seen[unit]) < clients:
                 print(f"    {clients - len(seen[unit])} clients missed {unit} within 20 s")
             await asyncio.sleep(0.3)

@@ -120,18 +120,18 @@ def step_forms(
     """Return the accreditation page's step forms: those its status allows, and outcomes.
 
     Args:
-        desk: the desk (unused today: every step's rules are the domain's `TRANSITIONS`).
+        desk: the desk (its access configuration names the categories).
         row: the accreditation.
         done: the step just taken (from the redirect), if any.
         errors: the step refused just now → its code and message, if any.
     """
-    del desk
     steps = [s for s in STEPS if row.status in {str(v) for v in TRANSITIONS[s.action][0]}]
     return {
         "steps": steps,
         "done": done if done in _BY_NAME else None,
         "step_errors": errors or {},
         "outcomes": [o.value for o in AppealOutcome],
+        "categories": [(c.code, c.en, c.fr) for c in desk.access.category],
     }
 
 

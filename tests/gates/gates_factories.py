@@ -61,7 +61,9 @@ DOORS = datetime(2024, 8, 4, 17, 30, tzinfo=UTC)
 """The doors of session ATH12 at Stade de France open (the men's 100 m final evening)."""
 
 
-def ticket(number: int = 500_001, serial: int = 1, gates: tuple[str, ...] = ("G1",)) -> Credential[TicketBody]:
+def ticket(
+    number: int = 500_001, serial: int = 1, gates: tuple[str, ...] = ("G1",)
+) -> Credential[TicketBody]:
     """Return a ticket for session ATH12 at Stade de France on 4 August 2024."""
     body = TicketBody("ATH12", "STA", gates, 0, b"\x01" * 8, "Lower 12", "Row 3 Seat 21")
     return Credential(number, serial, SESSION_DAY, SESSION_END, body)

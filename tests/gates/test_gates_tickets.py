@@ -63,7 +63,7 @@ def signed(keyring: IssuerKeyring) -> SignedCredential:
 
 def state(*entries: RevocationEntry, **kwargs: object) -> LocalGateState:
     index = RevocationIndex(RevocationList(1, DOORS, entries))
-    return LocalGateState(index, code_keys={0: CODE_KEY}, **kwargs)  # type: ignore[arg-type]
+    return LocalGateState(code_keys={0: CODE_KEY}, ticket_revocations=index, **kwargs)  # type: ignore[arg-type]
 
 
 def code_of(signed: SignedCredential, at: datetime) -> str:
@@ -192,7 +192,7 @@ def test_revoked_and_transferred_away_tickets_are_refused_with_their_codes(
     assert decide(signed.text, scan_of(signed), keys, moved).reason is Reason.TRANSFERRED
 
     class Online(LocalGateState):
-        def current_serial(self, credential_id: int) -> int | None:
+        def current_ticket_serial(self, credential_id: int) -> int | None:
             return 2 if credential_id == 500_001 else None
 
     online = Online(code_keys={0: CODE_KEY})

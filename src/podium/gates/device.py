@@ -74,6 +74,8 @@ class DevicePackage:
         sessions: ticket sessions the venue admits, with their windows (none: cards only).
         gates: gate code -> the zone code it leads into.
         code_keys: ticket code keys by generation (secret; tickets only).
+        ticket_revocations: the tickets' full revocation list (cancelled tickets, serials
+            transferred away), or None.
 
     """
 
@@ -86,6 +88,7 @@ class DevicePackage:
     sessions: tuple[SessionWindow, ...] = ()
     gates: Mapping[str, str] = field(default_factory=dict)
     code_keys: Mapping[int, bytes] = field(default_factory=dict)
+    ticket_revocations: RevocationList | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the body that gets signed (ticket fields only when present)."""
@@ -103,6 +106,8 @@ class DevicePackage:
             body["gates"] = dict(sorted(self.gates.items()))
         if self.code_keys:
             body["ticket_code_keys"] = TicketCodeKeys.to_json(self.code_keys)
+        if self.ticket_revocations is not None:
+            body["ticket_revocations"] = self.ticket_revocations.to_json()
         return body
 
     def sessions_at(self, at: datetime) -> frozenset[str]:
@@ -137,6 +142,10 @@ class DevicePackage:
         if revocations.is_delta:
             raise SignedDocumentError("device package: the revocation list must be full")
         sessions, gates, code_keys = _ticket_fields(body)
+        tickets = body.get("ticket_revocations")
+        ticket_revocations = None if tickets is None else RevocationList.from_json(tickets)
+        if ticket_revocations is not None and ticket_revocations.is_delta:
+            raise SignedDocumentError("device package: ticket revocations must be full")
         return cls(
             venue,
             tuple(zones),
@@ -147,6 +156,7 @@ class DevicePackage:
             sessions,
             gates,
             code_keys,
+            ticket_revocations,
         )
 
 
@@ -252,6 +262,8 @@ class OfflineGate:
         self.revocations = index
         self.state.revocations, self.state.suspended = index, package.suspended
         self.state.code_keys = package.code_keys
+        tickets = package.ticket_revocations
+        self.state.ticket_revocations = RevocationIndex(tickets) if tickets else RevocationIndex()
         self._state = self.state
         self._verified.clear()
 

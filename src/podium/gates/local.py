@@ -161,7 +161,8 @@ class LocalGateState:
     """The state an offline device decides with (a `TicketGateState`), and updates.
 
     Attributes:
-        revocations: the revocation index of the device package (and later lists).
+        revocations: the cards' revocation index of the device package (and later lists).
+        ticket_revocations: the tickets' revocation index (cancelled, transferred away).
         suspended: suspended credential and ticket numbers.
         code_keys: ticket code keys by generation.
         inside: ticket numbers that entered through this device and have not exited.
@@ -172,6 +173,7 @@ class LocalGateState:
     revocations: RevocationIndex = field(default_factory=RevocationIndex)
     suspended: frozenset[int] = frozenset()
     code_keys: Mapping[int, bytes] = field(default_factory=dict)
+    ticket_revocations: RevocationIndex = field(default_factory=RevocationIndex)
     inside: set[int] = field(default_factory=set)
     decisions: dict[str, Decision] = field(default_factory=dict)
 
@@ -186,6 +188,15 @@ class LocalGateState:
 
     def current_serial(self, credential_id: int) -> int | None:  # noqa: ARG002
         """Return None: offline, older serials arrive as revocation entries."""
+        return None
+
+    def ticket_revocation(self, credential_id: int, card_serial: int) -> str | None:
+        """Return the revocation reason code of this ticket serial, or None."""
+        entry = self.ticket_revocations.lookup(credential_id, card_serial)
+        return None if entry is None else entry.reason
+
+    def current_ticket_serial(self, credential_id: int) -> int | None:  # noqa: ARG002
+        """Return None: offline, replaced serials arrive as `transferred` entries."""
         return None
 
     def code_key(self, generation: int) -> bytes | None:

@@ -8,7 +8,7 @@ with cards):
     (a transfer re-issues the ticket with a new serial)   -> transferred (list reason
                                                             `transferred`, or older serial),
                                                             revoked (any other reason)
-6.  suspension of the ticket number                       -> suspended
+6.  (tickets are not suspended: a ticket is cancelled, i.e. revoked)
 7.  validity window (the session's day)                   -> not_yet_valid, expired
 8.  rotating code present                                 -> code_missing
 9.  rotating code of the current 15 s step, ±1 step       -> code_stale (`unknown_key` when
@@ -45,7 +45,6 @@ TICKET_CHECK_ORDER: tuple[Reason, ...] = (
     Reason.BAD_SIGNATURE,
     Reason.TRANSFERRED,
     Reason.REVOKED,
-    Reason.SUSPENDED,
     Reason.NOT_YET_VALID,
     Reason.EXPIRED,
     Reason.CODE_MISSING,
@@ -67,15 +66,14 @@ class TicketGateState(Protocol):
     device's own scans.
     """
 
-    def revocation(self, credential_id: int, card_serial: int) -> str | None:
-        """Return the revocation reason code of this ticket serial, or None."""
+    def ticket_revocation(self, credential_id: int, card_serial: int) -> str | None:
+        """Return the revocation reason code of this ticket serial, or None.
+
+        Tickets have their own revocations: ticket and card numbers are separate series.
+        """
         ...
 
-    def is_suspended(self, credential_id: int) -> bool:
-        """Return True when the ticket is suspended."""
-        ...
-
-    def current_serial(self, credential_id: int) -> int | None:
+    def current_ticket_serial(self, credential_id: int) -> int | None:
         """Return the ticket's current serial, or None when unknown (offline)."""
         ...
 
@@ -101,9 +99,9 @@ def _refusal(credential: Credential[Any], reason: Reason, detail: str | None) ->
 
 def _revoked(credential: Credential[Any], state: TicketGateState) -> Reason | None:
     number, serial = credential.credential_id, credential.card_serial
-    revoked = state.revocation(number, serial)
+    revoked = state.ticket_revocation(number, serial)
     if revoked is None:
-        current = state.current_serial(number)
+        current = state.current_ticket_serial(number)
         return Reason.TRANSFERRED if current is not None and serial < current else None
     return Reason.TRANSFERRED if revoked == TRANSFERRED else Reason.REVOKED
 
@@ -143,9 +141,7 @@ def judge_ticket(credential: Credential[TicketBody], scan: Scan, state: Any) -> 
         return _refusal(credential, Reason.WRONG_GATE, "this gate scans cards only")
     revoked = _revoked(credential, state)
     if revoked is not None:
-        return _refusal(credential, revoked, state.revocation(*_ids(credential)))
-    if state.is_suspended(credential.credential_id):
-        return _refusal(credential, Reason.SUSPENDED, None)
+        return _refusal(credential, revoked, state.ticket_revocation(*_ids(credential)))
     if scan.at < credential.valid_from:
         return _refusal(credential, Reason.NOT_YET_VALID, None)
     if scan.at > credential.valid_until:

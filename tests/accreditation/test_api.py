@@ -130,6 +130,7 @@ def _printed_card(node: Node, number: int) -> str:
 def test_a_noc_operator_cannot_act_on_another_nocs_people(node: Node) -> None:
     french, italian = node.first("FRA"), node.first("ITA")
     assert _step(node, "fra-acc", french, "submit") == 200
+    assert _step(node, "fra-acc", french, "revoke", "own person") == 403  # the OCOG's step
     response = node.client.post(
         f"/api/accreditation/applications/{italian}/steps",
         json={"action": "submit"},

@@ -30,13 +30,14 @@ from podium.accreditation.authz import (
     require,
 )
 from podium.accreditation.context import Desk
-from podium.accreditation.errors import AccreditationNotFoundError
+from podium.accreditation.errors import AccreditationNotFoundError, OrganisationScopeError
 from podium.accreditation.models import Accreditation, AccreditationStep
 from podium.accreditation.rules import Action, check_reason, next_status
 from podium.privacy.audit import AuditEntry
 from podium.privacy.operators import Principal
 
 __all__ = [
+    "ORGANISATION_ACTIONS",
     "Change",
     "Hook",
     "StepContext",
@@ -45,6 +46,10 @@ __all__ = [
     "steps",
 ]
 
+ORGANISATION_ACTIONS = frozenset({Action.SUBMIT, Action.REFUSE})
+"""Steps a responsible organisation's operator may take on its own people; the rest
+(vetting, appeals, printing, validation, suspension, revocation) belong to the
+organising committee."""
 _VETTING_ACTIONS = frozenset({Action.VET_FAVOURABLE, Action.VET_UNFAVOURABLE, Action.VET_TIMEOUT})
 _CHUNK = 2000
 
@@ -237,6 +242,11 @@ def advance(  # noqa: PLR0913 - the step, who takes it, on what, why, and its ho
     text = check_reason(action, reason)
     with steps(desk) as (games, sovereign):
         limit = organisation_limit(games, principal)
+        if limit is not None and action not in ORGANISATION_ACTIONS:
+            raise OrganisationScopeError(
+                f"only the organising committee may {action.value}; a responsible "
+                "organisation submits and withdraws (refuses) its own applications"
+            )
         rows = _load(games, list(ids))
         for row in rows:
             check_organisation(limit, row["organisation_code"], row["id"])

@@ -56,6 +56,7 @@ from podium.people import (
     RegistrationIn,
     WriteContext,
     check_photo,
+    insert_rows,
     registered_subjects,
     registration_subject,
     validate_registration,
@@ -383,7 +384,7 @@ def _write_games(
             {"accreditation_id": i, "at": at, "to_status": applied, "by": operator[:16]}
             for i in ids
         ]
-        connection.execute(cast("Table", AccreditationStep.__table__).insert(), steps)
+        insert_rows(connection, cast("Table", AccreditationStep.__table__), steps)
 
 
 def _collect(

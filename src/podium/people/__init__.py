@@ -15,6 +15,7 @@ from podium.people.queries import SEARCH_LIMIT, PersonFound, search_people
 from podium.people.registration import (
     RegisteredPerson,
     WriteContext,
+    insert_rows,
     name_index,
     normalise_name,
     registered_subjects,
@@ -44,6 +45,7 @@ __all__ = [
     "TeamMember",
     "WriteContext",
     "check_photo",
+    "insert_rows",
     "name_index",
     "normalise_name",
     "personal_record",

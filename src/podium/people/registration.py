@@ -267,7 +267,7 @@ def _prepare_keys(keys: SubjectKeys, pairs: Iterator[tuple[str, str]]) -> _Prepa
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, object]]) -> None:
-    """Insert many rows with one driver-level `executemany`, without per-value processing.
+    """Insert many rows with one driver-level `executemany` (PostgreSQL: `COPY`), unprocessed.
 
     SQLAlchemy's Core insert runs every value through its type's bind processor, which
     costs as much as the insert itself at 500,000 rows. Text and bytes go to the driver as
@@ -299,11 +299,30 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, o
                 if value not in memo:
                     memo[value] = process(value)
         rows = [{**row, **{n: processors[n][row[n]] for n in processors}} for row in rows]
+    if dialect.name == "postgresql":
+        _copy_rows(connection, table, names, rows)
+        return
     statement = str(table.insert().compile(dialect=dialect, column_keys=names))
     if dialect.paramstyle == "qmark":
         connection.exec_driver_sql(statement, [tuple(row[n] for n in names) for row in rows])
     else:
         connection.exec_driver_sql(statement, list(rows))
+
+
+def _copy_rows(
+    connection: Connection, table: Table, names: list[str], rows: Sequence[dict[str, object]]
+) -> None:
+    # PostgreSQL's COPY FROM STDIN: several times faster than a multi-row INSERT at this size.
+    preparer = connection.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(n) for n in names)
+    driver = connection.connection.driver_connection
+    assert driver is not None  # noqa: S101 - a live connection of the session
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[n] for n in names])
 
 
 def write_registrations(

@@ -89,7 +89,7 @@ def ticketed_sessions(
             t.on_sale,
             int(n or 0),
         )
-        for t, discipline, _day, n in games.execute(query).tuples()
+        for t, discipline, _day, n in games.execute(query).all()
     ]
 
 
@@ -169,9 +169,9 @@ def oversold_rows(games: Session) -> list[int]:
             .join(Order, Order.id == OrderLine.order_id)
             .where(Order.status == "paid")
             .group_by(OrderLine.inventory_id)
-        ).tuples()
+        ).all()
     )
-    for row_id, sold in games.execute(select(InventoryRow.id, InventoryRow.sold)).tuples():
+    for row_id, sold in games.execute(select(InventoryRow.id, InventoryRow.sold)).all():
         if int(paid.get(row_id, 0)) != sold:
             broken.add(row_id)
     return sorted(broken)

@@ -196,7 +196,7 @@ def _lines(games: Session, order_id: str) -> list[tuple[OrderLine, InventoryRow]
             .join(InventoryRow, InventoryRow.id == OrderLine.inventory_id)
             .where(OrderLine.order_id == order_id)
             .order_by(OrderLine.inventory_id)
-        ).tuples()
+        ).all()
     ]
 
 

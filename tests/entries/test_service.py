@@ -196,6 +196,14 @@ def test_a_team_is_entered_once_and_counted_against_the_team_quota(loaded: Plane
                 EntryRequest("FRA", team_code=team.team_code),
             )
         assert caught.value.code == "duplicate_entry"
+        with pytest.raises(InvalidInputError) as mismatch:
+            enter(
+                games,
+                context_at(BEFORE_DEADLINE),
+                STAFF,
+                EntryRequest("FRA", "JUDM60KG", team_code=team.team_code),
+            )
+        assert mismatch.value.code == "team_event_mismatch"
 
 
 def test_the_start_list_is_a_deterministic_draw_of_the_entered_athletes(loaded: Planes) -> None:

@@ -4,6 +4,8 @@ InvalidInputError
 └── EntryRefusedError     an entry breaks a rule: `quota_event`, `quota_discipline_gender`,
                           `gender_ineligible`, `age_ineligible`, `deadline_passed`,
                           `not_in_noc`, `duplicate_entry`, `unknown_event`
+    (InvalidInputError also: `entry_competitor_required`, `team_event_mismatch`,
+     `entry_not_entered`, `replacement_reason_required`, `replacement_athlete_required`)
 NotFoundError             `entry_not_found`, `participant_not_found`, `team_not_found`
 PermissionDeniedError     `organisation_mismatch`: a NOC's operator acting for another NOC
 """

@@ -84,8 +84,8 @@ class EntryContext:
 class EntryRequest:
     """An entry to make: an athlete (`participant_code`) or a team (`team_code`) of `noc`.
 
-    `event` is the event's ODF code or RSC; for a team it may be omitted (the team code
-    names its event).
+    `event` is the event's ODF code or RSC; for a team it may be omitted, since the team
+    code names its event (another event is refused: `team_event_mismatch`).
     """
 
     noc: str
@@ -123,8 +123,11 @@ def _candidate(games: Session, request: EntryRequest) -> Candidate:
         if team.noc != request.noc:
             msg = f"team {team.code} belongs to {team.noc}, not to {request.noc}"
             raise EntryRefusedError(Refusal(RefusalCode.NOT_IN_NOC, msg))
-        code = request.event or team_event_code(team.code, all_events(games)) or team.code
-        return Candidate(event_info(games, code), request.noc, None, team.code)
+        event = event_info(games, team_event_code(team.code, all_events(games)) or team.code)
+        if request.event and request.event not in {event.code, event.rsc}:
+            msg = f"team {team.code} is a team of {event.code}, not of {request.event[:34]}"
+            raise InvalidInputError(msg, code="team_event_mismatch")
+        return Candidate(event, request.noc, None, team.code)
     person = games.get(Participant, request.participant_code)
     if person is None or person.role != "athlete":
         what = request.participant_code or ""

@@ -61,6 +61,7 @@ _FIELD_OF_CODE = {
     "entry_competitor_required": "participant_code",
     "team_not_found": "participant_code",
     "unknown_event": "event",
+    "team_event_mismatch": "event",
     "quota_event": "event",
     "quota_discipline_gender": "event",
     "deadline_passed": "event",

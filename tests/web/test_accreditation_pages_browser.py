@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -60,8 +61,22 @@ def _sign_in(page: Page, node: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Purpose of this session").select_option("accreditation")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_response(f"{node}/staff/login") as posted:
+        page.get_by_role("button", name="Sign in").click()
+    assert posted.value.status == 303, posted.value.text()
     page.wait_for_url(f"{node}/staff/")
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Browser, node: str) -> dict[str, Any]:
+    """One sign-in per account for the whole module: its cookies, to open contexts with."""
+    states = {}
+    for username in ("eu-desk", "pdma-registrar"):
+        context = browser.new_context()
+        _sign_in(context.new_page(), node, username)
+        states[username] = context.storage_state()
+        context.close()
+    return states
 
 
 def _tab_to(page: Page, check: str, limit: int = 60) -> None:
@@ -96,13 +111,18 @@ PAGES = {
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_axe_violations_and_reflows(
-    browser: Browser, node: str, world: AccreditationWorld, name: str, lang: str
+def test_page_has_no_axe_violations_and_reflows(  # noqa: PLR0913 - fixtures and parameters
+    browser: Browser,
+    node: str,
+    *,
+    signed_in: dict[str, Any],
+    world: AccreditationWorld,
+    name: str,
+    lang: str,
 ) -> None:
     username, path, status = PAGES[name]
-    context = browser.new_context(reduced_motion="reduce")
+    context = browser.new_context(reduced_motion="reduce", storage_state=signed_in[username])
     page = context.new_page()
-    _sign_in(page, node, username)
     prefix = "/staff" if lang == "en" else "/staff/fr"
     response = page.goto(node + prefix + path.format(number=world.numbers["CZ-001"]))
     assert response is not None
@@ -112,20 +132,28 @@ def test_page_has_no_axe_violations_and_reflows(
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_form_errors_and_the_import_report_have_no_axe_violations(
-    browser: Browser, node: str, world: AccreditationWorld, lang: str, tmp_path: Path
+def test_form_errors_and_the_import_report_have_no_axe_violations(  # noqa: PLR0913 - fixtures
+    browser: Browser,
+    node: str,
+    *,
+    signed_in: dict[str, Any],
+    world: AccreditationWorld,
+    lang: str,
+    tmp_path: Path,
 ) -> None:
-    context = browser.new_context(reduced_motion="reduce")
+    context = browser.new_context(reduced_motion="reduce", storage_state=signed_in["eu-desk"])
     page = context.new_page()
     prefix = "/staff" if lang == "en" else "/staff/fr"
-    _sign_in(page, node, "eu-desk")
     page.goto(f"{node}{prefix}/accreditation/{world.numbers['GR-003']}")
     page.locator("#step-refuse button").click()
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
     _assert_accessible(page, lang, f"refusal without a reason ({lang})")
-    page.context.clear_cookies()
-    _sign_in(page, node, "pdma-registrar")
+    context.close()
+    context = browser.new_context(
+        reduced_motion="reduce", storage_state=signed_in["pdma-registrar"]
+    )
+    page = context.new_page()
     page.goto(f"{node}{prefix}/portal")
     page.locator("#f-reference").fill("BAD REF")
     page.locator("#f-nationality").fill("france")
@@ -146,12 +174,17 @@ def test_form_errors_and_the_import_report_have_no_axe_violations(
 
 
 def test_keyboard_alone_searches_opens_approves_and_prints_a_card(
-    browser: Browser, node: str, world: AccreditationWorld, planes: Planes
+    browser: Browser,
+    node: str,
+    signed_in: dict[str, Any],
+    world: AccreditationWorld,
+    planes: Planes,
 ) -> None:
     number = world.numbers["FR-004"]
-    context = browser.new_context(reduced_motion="reduce", accept_downloads=True)
+    context = browser.new_context(
+        reduced_motion="reduce", accept_downloads=True, storage_state=signed_in["eu-desk"]
+    )
     page = context.new_page()
-    _sign_in(page, node, "eu-desk")
     page.goto(f"{node}/staff/accreditation")
     _tab_to(page, "e.id === 'f-q'")
     page.keyboard.type("LEFEVRE")
@@ -185,7 +218,7 @@ def test_the_desk_works_with_javascript_switched_off(
     number = world.numbers["DE-005"]
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    _sign_in(page, node, "eu-desk")
+    _sign_in(page, node, "eu-desk")  # the sign-in form, too, works without JavaScript
     page.goto(f"{node}/staff/fr/accreditation/{number}")
     page.get_by_label("Motif du refus").fill("document illisible")
     page.locator("#step-refuse button").click()
@@ -196,11 +229,12 @@ def test_the_desk_works_with_javascript_switched_off(
 
 
 def test_text_zoomed_to_200_percent_still_fits(
-    browser: Browser, node: str, world: AccreditationWorld
+    browser: Browser, node: str, signed_in: dict[str, Any], world: AccreditationWorld
 ) -> None:
-    context = browser.new_context(viewport={"width": 640, "height": 900})
+    context = browser.new_context(
+        viewport={"width": 640, "height": 900}, storage_state=signed_in["eu-desk"]
+    )
     page = context.new_page()
-    _sign_in(page, node, "eu-desk")
     for path in ("/staff/accreditation", f"/staff/accreditation/{world.numbers['CZ-001']}"):
         page.goto(node + path)
         page.evaluate("document.documentElement.style.fontSize = '200%'")

@@ -14,10 +14,7 @@ import httpx
 from podium.accessibility import DescriptionService
 from podium.core.settings import Settings
 from tests.accessibility.described import FINAL, replay_on
-from tests.diffusion.conftest import live_settings, pg_template
 from tests.diffusion.streaming import EVENT_STREAM, EventStream, http, serve
-
-__all__ = ["live_settings", "pg_template"]
 
 KINDS = ["status", "start", "standings", "leader_change", "result", "status", "medal"]
 

@@ -17,11 +17,8 @@ from sqlalchemy import select
 from podium.core.settings import Settings
 from podium.games import Unit
 from tests.accessibility.described import FINAL, replay_on
-from tests.diffusion.conftest import sqlite_settings
 from tests.diffusion.streaming import Node, serve
 from tests.web.browsing import axe_violations, chromium, fresh_page, readable
-
-__all__ = ["sqlite_settings"]
 
 pytestmark = pytest.mark.browser
 

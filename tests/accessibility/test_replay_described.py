@@ -26,9 +26,6 @@ from podium.migrations import upgrade_all
 from podium.results import MedalRecord
 from tests.accessibility.described import FINAL, MEDAL_EVENT, describe, final_script, podium_rows
 from tests.accessibility.described import replay_final as replay
-from tests.diffusion.conftest import live_planes, live_settings, pg_template, sqlite_settings
-
-__all__ = ["live_planes", "live_settings", "pg_template", "sqlite_settings"]
 
 NOC_EN = {"USA": "United States", "JAM": "Jamaica"}
 NOC_FR = {"USA": "États-Unis", "JAM": "Jamaïque"}

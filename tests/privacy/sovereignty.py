@@ -100,6 +100,7 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "lang": ["en", "fr"],
         "seq": ["1", "999999"],
         "number": ["1", "999999"],
+        "device": ["gdv_0000000000000000"],
     }
 
 

@@ -18,21 +18,16 @@ import contextlib
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from podium.accreditation import LiveGateState, device_package, open_desk
-from podium.core.clock import system_clock
-from podium.core.db import Planes
+from podium.accreditation import device_package
 from podium.core.errors import InvalidInputError, PermissionDeniedError
 from podium.gates import (
     Decision,
     Direction,
     DoubleEntry,
-    GateState,
     KeyringError,
-    PublicKeySet,
     RevocationList,
     ScanRecord,
     SignedDocumentError,
@@ -48,14 +43,13 @@ from podium.ticketing.devices import (
     register_device,
 )
 from podium.ticketing.scanning import (
-    ScanContext,
     ScanRequest,
     double_entries,
     record_uploads,
     scan_online,
 )
-from podium.ticketing.tickets import TicketOffice, open_ticket_office
 from podium.web.auth import CurrentOperator, require_scope
+from podium.web.scanner_pages import GateServices, gate_services
 
 __all__ = ["DecisionOut", "DeviceIn", "DeviceOut", "ScanIn", "UploadIn", "router"]
 
@@ -63,40 +57,9 @@ router = APIRouter(prefix="/api/gates", tags=["gates"])
 
 Manager = Annotated[Principal, Depends(require_scope("gates:device:manage"))]
 Scanner = Annotated[Principal, Depends(require_scope("gates:device:scan"))]
+Services = Annotated[GateServices, Depends(gate_services)]
 DeviceId = Annotated[str, Path(pattern=r"^gdv_[0-9a-f]{16}$", description="a device id")]
 _NONCE = r"^[0-9A-Za-z_.:-]{8,64}$"
-
-
-class GateServices:
-    """The node's gate services, opened once: ticket office, card keys and card state."""
-
-    def __init__(self, request: Request) -> None:
-        """Open the ticket office and the accreditation desk of the node."""
-        state = request.app.state
-        self.planes: Planes = state.planes
-        self.office: TicketOffice = open_ticket_office(state.spine)
-        self.desk = getattr(state, "accreditation_desk", None) or open_desk(
-            state.settings, state.planes, state.spine
-        )
-        card_keys = self.desk.keyring.public_key_set()
-        keys = PublicKeySet([*self.office.keyring.public_key_set().values(), *card_keys.values()])
-        self.context = ScanContext(keys, dict(self.office.code_keys), _card_state)
-
-
-def _card_state(games: Session) -> GateState:
-    return LiveGateState(games)
-
-
-def gate_services(request: Request) -> GateServices:
-    """Return the node's gate services (opened on first use)."""
-    services: GateServices | None = getattr(request.app.state, "gate_services", None)
-    if services is None:
-        services = GateServices(request)
-        request.app.state.gate_services = services
-    return services
-
-
-Services = Annotated[GateServices, Depends(gate_services)]
 
 
 class DeviceIn(BaseModel):
@@ -211,7 +174,7 @@ def post_device(body: DeviceIn, principal: Manager, services: Services) -> Devic
     """
     del principal
     with services.planes.games_session() as games:
-        device = register_device(games, body.venue, body.gates, body.label, system_clock())
+        device = register_device(games, body.venue, body.gates, body.label, services.clock())
     return _device_out(device)
 
 
@@ -225,7 +188,7 @@ def post_disable(device: DeviceId, principal: Manager, services: Services) -> De
     """Disable a device: no more scans, uploads or packages (scope `gates:device:manage`)."""
     del principal
     with services.planes.games_session() as games:
-        return _device_out(disable_device(games, device, system_clock()))
+        return _device_out(disable_device(games, device, services.clock()))
 
 
 @router.get("/devices/{device}/package")
@@ -238,7 +201,7 @@ def get_package(device: DeviceId, principal: CurrentOperator, services: Services
     """
     if not (principal.allows("gates:device:scan") or principal.allows("gates:device:manage")):
         raise PermissionDeniedError("a device or manager token is needed", code="scope_missing")
-    now = system_clock()
+    now = services.clock()
     with services.planes.games_session() as games:
         venue = device_info(games, device).venue
     keys = PackageKeys(
@@ -278,7 +241,7 @@ def post_scan(body: ScanIn, principal: Scanner, services: Services) -> DecisionO
         gate=body.gate,
         direction=Direction(body.direction),
         nonce=body.nonce,
-        at=body.at or system_clock(),
+        at=body.at or services.clock(),
         rotating_code=body.rotating_code,
     )
     return decision_out(scan_online(services.planes, request, services.context))
@@ -299,7 +262,7 @@ def post_uploads(body: UploadIn, principal: Scanner, services: Services) -> Uplo
             records.append(ScanRecord.from_json(item, f"scan {n}"))
         except ValueError as error:
             raise InvalidInputError(str(error), code="upload_invalid") from None
-    report = record_uploads(services.planes, body.device, records, system_clock())
+    report = record_uploads(services.planes, body.device, records, services.clock())
     return UploadOut(
         stored=report.stored,
         duplicates=report.duplicates,

@@ -1,9 +1,256 @@
-"""Pages: scanner."""
+"""The scanner page for gate staff: `/staff/scanner` (English) and `/staff/fr/scanner`.
+
+A signed-in member of gate staff chooses a device's gate and the direction, types or pastes
+what the fan's screen or card shows (the ticket's screen text, or its text and the six
+rotating digits apart), or scans it with the camera where the browser has the
+`BarcodeDetector` API (`scanner.js`; the camera button stays hidden otherwise). The form
+is an ordinary POST, so the page works without JavaScript; each render carries a fresh
+nonce, so a form sent twice (reload) gets the first decision back (`duplicate_scan`). The
+decision is shown large, in colour, with a mark and words, inside a live region:
+`role="alert"` (assertive) for a refusal, `role="status"` (polite) for an admission.
+
+Who may scan: a staff session with the `ticketing-agent` or `admin` role, or a token with
+`gates:device:scan`. The decision is `podium.ticketing.scanning.scan_online`, the same as
+`POST /api/gates/scan`; `gate_services` is shared with that API. The clock is
+`app.state.clock` when the application sets one (tests and demos move it).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import secrets
+from typing import Annotated, Any, Literal
 
-__all__ = ["router"]
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-router = APIRouter(include_in_schema=False)
+from podium.accreditation import LiveGateState, open_desk
+from podium.core.clock import Clock, system_clock
+from podium.core.db import Planes
+from podium.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from podium.gates import Decision, Direction, GateState, PublicKeySet
+from podium.privacy.operators import Principal
+from podium.ticketing.models_scans import GateDevice
+from podium.ticketing.scanning import ScanContext, ScanRequest, scan_online
+from podium.ticketing.tickets import TicketOffice, open_ticket_office
+from podium.web.auth import CurrentOperator
+from podium.web.rendering import render
+from podium.web.staff_support import FormOperator, StaffRoute
+
+__all__ = ["GATE_ROLES", "GateServices", "gate_services", "router"]
+
+router = APIRouter(include_in_schema=False, route_class=StaffRoute)
+
+GATE_ROLES = frozenset({"ticketing-agent", "admin"})
+"""Staff roles that may use the scanner page (a token needs `gates:device:scan`)."""
+Lang = Literal["en", "fr"]
+_PREFIX: dict[Lang, str] = {"en": "/staff/scanner", "fr": "/staff/fr/scanner"}
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+}
+TEXTS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "title": "Gate scanner",
+        "skip": "Skip to the scanner",
+        "intro": "Choose your gate and direction, then scan or type the code on the "
+        "fan's screen or card.",
+        "lane": "Device and gate",
+        "direction": "Direction",
+        "entry": "Entry",
+        "exit": "Exit",
+        "code": "Code on the screen or card",
+        "code_hint": "Paste or type the whole text; a ticket's screen text carries its "
+        "rotating code.",
+        "rotating": "Rotating code, if typed apart (6 digits)",
+        "check": "Check",
+        "camera": "Scan with the camera",
+        "camera_stop": "Stop the camera",
+        "admitted": "ADMITTED",
+        "refused": "REFUSED",
+        "reason": "Reason code",
+        "ticket": "Ticket",
+        "accreditation": "Card",
+        "no_lane": "No gate device is registered yet: ask a gate manager to register one.",
+        "switch": "Français",
+        "error": "Not sent",
+        "signed_in": "Signed in as",
+    },
+    "fr": {
+        "title": "Contrôle d'accès",
+        "skip": "Aller au contrôle",
+        "intro": "Choisissez votre porte et le sens, puis scannez ou saisissez le code "
+        "affiché sur l'écran ou la carte.",
+        "lane": "Appareil et porte",
+        "direction": "Sens",
+        "entry": "Entrée",
+        "exit": "Sortie",
+        "code": "Code de l'écran ou de la carte",
+        "code_hint": "Collez ou saisissez tout le texte ; le texte d'écran d'un billet "
+        "contient son code tournant.",
+        "rotating": "Code tournant, s'il est saisi à part (6 chiffres)",
+        "check": "Contrôler",
+        "camera": "Scanner avec la caméra",
+        "camera_stop": "Arrêter la caméra",
+        "admitted": "ACCÈS AUTORISÉ",
+        "refused": "ACCÈS REFUSÉ",
+        "reason": "Code du motif",
+        "ticket": "Billet",
+        "accreditation": "Carte",
+        "no_lane": "Aucun appareil de contrôle n'est enregistré : demandez à un "
+        "responsable d'en enregistrer un.",
+        "switch": "English",
+        "error": "Non envoyé",
+        "signed_in": "Connecté en tant que",
+    },
+}
+
+
+class GateServices:
+    """The node's gate services, opened once: the ticket office, card keys, card state.
+
+    Args:
+        request: any request of the app (its state holds planes, spine and settings).
+
+    """
+
+    def __init__(self, request: Request) -> None:
+        """Open the ticket office and the accreditation desk of the node."""
+        state = request.app.state
+        self.planes: Planes = state.planes
+        self.office: TicketOffice = open_ticket_office(state.spine)
+        self.desk = getattr(state, "accreditation_desk", None) or open_desk(
+            state.settings, state.planes, state.spine
+        )
+        keys = PublicKeySet(
+            [
+                *self.office.keyring.public_key_set().values(),
+                *self.desk.keyring.public_key_set().values(),
+            ]
+        )
+        self.clock: Clock = getattr(state, "clock", None) or system_clock
+        self.context = ScanContext(keys, dict(self.office.code_keys), _card_state, self.clock)
+
+
+def _card_state(games: Session) -> GateState:
+    return LiveGateState(games)
+
+
+def gate_services(request: Request) -> GateServices:
+    """Return the node's gate services (opened on first use, kept on the app)."""
+    services: GateServices | None = getattr(request.app.state, "gate_services", None)
+    if services is None:
+        services = GateServices(request)
+        request.app.state.gate_services = services
+    return services
+
+
+Services = Annotated[GateServices, Depends(gate_services)]
+
+
+def _may_scan(principal: Principal) -> None:
+    allowed = (
+        principal.roles & GATE_ROLES
+        if principal.scopes is None
+        else principal.allows("gates:device:scan")
+    )
+    if not allowed:
+        raise PermissionDeniedError(
+            "the scanner is for gate staff (ticketing-agent) or a device token",
+            code="scanner_not_allowed",
+        )
+
+
+def _lang(request: Request) -> Lang:
+    return "fr" if request.url.path.startswith(_PREFIX["fr"]) else "en"
+
+
+def _lanes(planes: Planes) -> list[tuple[str, str]]:
+    """Return (value `device|gate`, label) of every active device's gates."""
+    with planes.games_session() as games:
+        rows = games.scalars(
+            select(GateDevice)
+            .where(GateDevice.disabled_at.is_(None))
+            .order_by(GateDevice.venue_code, GateDevice.label)
+        ).all()
+        lanes = []
+        for row in rows:
+            for item in row.gates.split():
+                gate = item.split("=", 1)[0]
+                lanes.append((f"{row.id}|{gate}", f"{row.venue_code} · {row.label} · {gate}"))
+    return lanes
+
+
+def _page(  # noqa: PLR0913 - the page, who, services, and the form's three values
+    request: Request,
+    principal: Principal,
+    services: GateServices,
+    *,
+    decision: Decision | None = None,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    lang = _lang(request)
+    other: Lang = "en" if lang == "fr" else "fr"
+    request.scope.setdefault("path_params", {})["lang"] = lang
+    context: dict[str, Any] = {
+        "t": TEXTS[lang],
+        "lang_code": lang,
+        "other_code": other,
+        "action": _PREFIX[lang],
+        "switch_url": _PREFIX[other],
+        "principal": principal,
+        "lanes": _lanes(services.planes),
+        "form": form or {"lane": "", "direction": "entry"},
+        "nonce": secrets.token_urlsafe(12),
+        "decision": decision,
+        "message": None if decision is None else decision.message(lang),
+        "error": error,
+    }
+    status = 422 if error else 200
+    response = render(request, "scanner/page.html", context, status)
+    response.headers.update(_HEADERS)
+    return response
+
+
+@router.get("/staff/scanner")
+@router.get("/staff/fr/scanner")
+def scanner(request: Request, principal: CurrentOperator, services: Services) -> HTMLResponse:
+    """Show the scanner form (gate staff)."""
+    _may_scan(principal)
+    return _page(request, principal, services)
+
+
+@router.post("/staff/scanner")
+@router.post("/staff/fr/scanner")
+def scanner_post(  # noqa: PLR0913 - one argument per form field
+    request: Request,
+    principal: FormOperator,
+    services: Services,
+    *,
+    lane: Annotated[str, Form()] = "",
+    direction: Annotated[str, Form()] = "entry",
+    code: Annotated[str, Form(max_length=2000)] = "",
+    rotating: Annotated[str, Form(max_length=12)] = "",
+    nonce: Annotated[str, Form(max_length=64)] = "",
+) -> HTMLResponse:
+    """Decide the posted scan and show the decision (the same engine as the device API)."""
+    _may_scan(principal)
+    form = {"lane": lane, "direction": "exit" if direction == "exit" else "entry"}
+    device, _, gate = lane.partition("|")
+    try:
+        request_ = ScanRequest(
+            device=device,
+            code=code.strip(),
+            gate=gate,
+            direction=Direction(form["direction"]),
+            nonce=nonce if 8 <= len(nonce) <= 64 else secrets.token_urlsafe(12),
+            at=services.clock(),
+            rotating_code=rotating.strip() or None,
+        )
+        decision = scan_online(services.planes, request_, services.context)
+    except (InvalidInputError, NotFoundError) as failure:
+        return _page(request, principal, services, form=form, error=str(failure))
+    return _page(request, principal, services, decision=decision, form=form)

@@ -216,3 +216,28 @@ def test_a_staff_session_needs_the_officer_role(node: Node) -> None:
     with pytest.raises(PermissionDeniedError) as caught:
         submit(desk, staff, [node.first("FRA")])
     assert caught.value.code == "role_missing"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/zones/check"),
+        ("GET", "/api/accreditation/keys"),
+        ("GET", "/api/accreditation/revocations"),
+        ("POST", "/api/accreditation/revocations/publish"),
+        ("GET", "/api/accreditation/devices/STA/package"),
+        ("GET", "/api/accreditation/applications/1"),
+        ("POST", "/api/accreditation/applications/1/steps"),
+        ("POST", "/api/accreditation/vetting"),
+    ],
+)
+def test_every_accreditation_route_needs_an_operator(
+    imported: tuple[Planes, ImportReport, Path], method: str, path: str
+) -> None:
+    planes, _, data_dir = imported
+    settings = Settings(data_dir=data_dir, secure_cookies=False)
+    spine = open_spine(settings)
+    with TestClient(create_app(settings, planes, spine)) as client:
+        response = client.request(method, path, json={} if method == "POST" else None)
+    spine.close()
+    assert response.status_code == 401

@@ -5,8 +5,10 @@
     GET  /api/accreditation/revocations?since=N    signed delta since N; 0: full (zone:check)
     POST /api/accreditation/revocations/publish    publish the next list (application:write)
     GET  /api/accreditation/devices/{code}/package a venue's device package (zone:check)
-    GET  /api/accreditation/applications/{number}  one accreditation, its history (read)
-    POST /api/accreditation/applications/{number}/steps   a step (application:write)
+    GET  /api/accreditation/applications/{code}    one accreditation, its history (read)
+    POST /api/accreditation/applications/{code}/steps     a step (application:write)
+
+`{code}` is the accreditation number (the path parameter name the sovereignty test fills).
     POST /api/accreditation/vetting                the authority's answers (vetting:write)
 
 Scopes are `accreditation:<resource>:<action>`.
@@ -51,6 +53,7 @@ from podium.accreditation import (
 )
 from podium.accreditation.authz import check_organisation
 from podium.core.clock import system_clock
+from podium.core.errors import InvalidInputError
 from podium.privacy.operators import Principal
 from podium.web.auth import require_scope
 from podium.web.deps import GamesSession
@@ -214,10 +217,19 @@ def _read(games: GamesSession, principal: Principal, number: int) -> Accreditati
     )
 
 
-@router.get("/accreditation/applications/{number}")
-def get_application(number: int, principal: Reader, games: GamesSession) -> AccreditationPublic:
-    """Return one accreditation and its history (`accreditation:application:read`)."""
-    return _read(games, principal, number)
+def _number(code: str) -> int:
+    """Return the accreditation number of a path's `{code}` (digits only)."""
+    if not code.isdigit() or len(code) > 10:
+        raise InvalidInputError(
+            f"accreditation number {code!r} is not a number", code="accreditation_number_invalid"
+        )
+    return int(code)
+
+
+@router.get("/accreditation/applications/{code}")
+def get_application(code: str, principal: Reader, games: GamesSession) -> AccreditationPublic:
+    """Return one accreditation (number `code`) and its history (application:read)."""
+    return _read(games, principal, _number(code))
 
 
 class StepIn(BaseModel):
@@ -253,11 +265,12 @@ def _take(desk: Desk, principal: Principal, number: int, body: StepIn) -> None:
             appeal(desk, principal, number, body.outcome or AppealOutcome.DISMISS, reason)
 
 
-@router.post("/accreditation/applications/{number}/steps")
+@router.post("/accreditation/applications/{code}/steps")
 def post_step(
-    number: int, body: StepIn, principal: Writer, desk: DeskDep, games: GamesSession
+    code: str, body: StepIn, principal: Writer, desk: DeskDep, games: GamesSession
 ) -> AccreditationPublic:
-    """Take a lifecycle step; refusals carry their code (`accreditation_transition`, ...)."""
+    """Take a step on accreditation number `code`; refusals carry their code."""
+    number = _number(code)
     _take(desk, principal, number, body)
     games.expire_all()
     return _read(games, principal, number)

@@ -35,6 +35,7 @@ from podium.accreditation import (
     Desk,
     ManualVetting,
     Opinion,
+    OrganisationScopeError,
     appeal,
     check_zone,
     device_package,
@@ -51,7 +52,6 @@ from podium.accreditation import (
     suspend,
     validate,
 )
-from podium.accreditation.authz import check_organisation
 from podium.core.clock import system_clock
 from podium.core.errors import InvalidInputError
 from podium.privacy.operators import Principal
@@ -192,7 +192,12 @@ def _read(games: GamesSession, principal: Principal, number: int) -> Accreditati
     row = games.get(Accreditation, number)
     if row is None:
         raise AccreditationNotFoundError(f"no accreditation has the number {number}")
-    check_organisation(organisation_limit(games, principal), row.organisation_code, number)
+    limit = organisation_limit(games, principal)
+    if limit is not None and row.organisation_code != limit:
+        raise OrganisationScopeError(
+            f"accreditation {number} belongs to organisation {row.organisation_code}; "
+            f"this operator acts only for {limit or 'no organisation'}"
+        )
     steps = games.scalars(
         select(AccreditationStep)
         .where(AccreditationStep.accreditation_id == number)

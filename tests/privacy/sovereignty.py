@@ -101,6 +101,7 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "seq": ["1", "999999"],
         "number": ["1", "999999"],
         "device": ["gdv_0000000000000000"],
+        "ticket": ["tkt_0000000000000000"],
     }
 
 

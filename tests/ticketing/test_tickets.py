@@ -10,6 +10,9 @@ from sqlalchemy import select
 from podium.core.categories import DataCategory
 from podium.core.errors import NotFoundError
 from podium.gates import CODE_STEP, Kind, decode, from_text
+from podium.privacy.audit.chain import records_about
+from podium.privacy.operators import Principal
+from podium.privacy.regions import Region
 from podium.ticketing.models import TicketHolder
 from podium.ticketing.rotating import ticket_view, wallet
 from podium.ticketing.tickets import (
@@ -146,3 +149,31 @@ def test_reissue_increments_the_serial_and_the_old_code_is_revoked(shop: Shop) -
     assert box.scan(stale, shop.clock.now, venue).reason == "revoked"
     assert view.code.qr_text is not None
     assert box.scan(view.code.qr_text, shop.clock.now, venue).reason == "admitted"
+
+
+def _agent(region: Region) -> Principal:
+    return Principal(
+        operator_id=f"op-{region.value}",
+        username=f"agent-{region.value}",
+        display_name="Ticketing agent",
+        roles=frozenset({"ticketing-agent"}),
+        purposes=frozenset({"ticketing"}),
+        region=region,
+        scopes=None,
+        purpose="ticketing",
+    )
+
+
+def test_staff_read_the_holder_through_the_policy_and_the_read_is_audited(shop: Shop) -> None:
+    box = box_of(shop)
+    fan = shop.fan("Léa Dupont")
+    ticket = box.buy(fan)[0]
+    with box.desk() as desk:
+        eu = ticket_view(desk, ticket.ticket_id, principal=_agent(Region.EU_EEA))
+        abroad = ticket_view(desk, ticket.ticket_id, principal=_agent(Region.THIRD_COUNTRY))
+    assert eu.holder_name == "Léa Dupont"
+    assert abroad.holder_name != "Léa Dupont"
+    with shop.planes.sovereign_session() as sovereign:
+        reads = [r for r in records_about(sovereign, fan) if r.action == "ticketing.holder.read"]
+    assert {(r.operator, r.decision) for r in reads} >= {("op-eu-eea", "allow")}
+    assert len(reads) == 2

@@ -6,6 +6,9 @@
     SpeechEngine                             espeak-ng to WAV, cached under <data_dir>/speech
     DescriptionService, descriptions_of      the live channels per unit and venue
 
+    TACTILE_FAMILIES                         disciplines a tactile tablet can follow
+    tactile, tactile_play, tactile_rules     the tactile stream (Vision Pad style)
+
 Errors: `SpeechUnavailableError` (`speech_unavailable`, `speech_bad_id`).
 """
 
@@ -39,10 +42,12 @@ from podium.accessibility.spoken import (
     spoken_result,
     tv_name,
 )
+from podium.accessibility.tactile_rules import FAMILIES as TACTILE_FAMILIES
 
 __all__ = [
     "SPEECH_LANGS",
     "SPEECH_VOICES",
+    "TACTILE_FAMILIES",
     "Channel",
     "Describer",
     "Description",

@@ -25,6 +25,15 @@ from podium.accreditation.bulk import (
     import_people,
     read_people_csv,
 )
+from podium.accreditation.card_data import (
+    CARD_PRINT_ACTION,
+    Holder,
+    card_data,
+    check_card_access,
+    printed_name,
+    read_holders,
+)
+from podium.accreditation.cards import CardData, CardFonts, card_fonts, render_cards
 from podium.accreditation.context import Desk, keyring_folder, open_desk
 from podium.accreditation.credentials import (
     LiveGateState,
@@ -100,6 +109,7 @@ from podium.accreditation.vetting import (
 )
 
 __all__ = [
+    "CARD_PRINT_ACTION",
     "DEFAULT_ACCESS_FILE",
     "OCOG",
     "ORGANISATION_KINDS",
@@ -117,11 +127,14 @@ __all__ = [
     "BulkImportRejectedError",
     "BulkOptions",
     "BulkReport",
+    "CardData",
+    "CardFonts",
     "CategoryAccess",
     "Change",
     "CredentialRevocation",
     "Desk",
     "Grant",
+    "Holder",
     "LiveGateState",
     "ManualVetting",
     "Opinion",
@@ -149,6 +162,9 @@ __all__ = [
     "actor_id",
     "appeal",
     "card_body",
+    "card_data",
+    "card_fonts",
+    "check_card_access",
     "check_organisation_scope",
     "check_quota",
     "check_zone",
@@ -164,14 +180,17 @@ __all__ = [
     "open_desk",
     "organisation_limit",
     "print_cards",
+    "printed_name",
     "publish_revocations",
     "quota_allows",
     "quota_of",
+    "read_holders",
     "read_people_csv",
     "record_vetting",
     "refuse",
     "register_person",
     "reinstate",
+    "render_cards",
     "revocation_delta",
     "revoke",
     "save_organisation",

@@ -24,10 +24,12 @@ from podium.accreditation import (
     Desk,
     Organisation,
     OrganisationScopeError,
+    card_data,
+    check_card_access,
     organisation_limit,
+    read_holders,
+    render_cards,
 )
-from podium.accreditation.card_data import card_data, check_card_access, read_holders
-from podium.accreditation.cards import render_cards
 from podium.core.errors import NotFoundError, PermissionDeniedError
 from podium.people import search_people
 from podium.privacy.operators import Principal

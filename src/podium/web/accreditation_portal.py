@@ -28,11 +28,11 @@ from podium.accreditation import (
     held_count,
     import_people,
     organisation_limit,
+    read_holders,
     read_people_csv,
     register_person,
     set_photo,
 )
-from podium.accreditation.card_data import read_holders
 from podium.core.errors import InvalidInputError, PermissionDeniedError
 from podium.people import REGISTRATION_FIELDS
 from podium.privacy.operators import Principal

@@ -12,6 +12,7 @@ from functools import partial
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
+from podium.accessibility import TACTILE_FAMILIES
 from podium.games import queries
 from podium.games.schemas import EventPublic, UnitPublic
 from podium.results import MedallistPublic, ResultPublic, medallists, unit_results
@@ -95,6 +96,7 @@ def unit(request: Request, session: GamesSession, rsc: str) -> Response:
         "results_end": end if end is not None and found.day > end else None,
         "noc_names": noc_names(session) if results else {},
         "live": live.unit_feed(session, after, found, live.page_url(request)),
+        "tactile": found.discipline_code.upper() in TACTILE_FAMILIES,
     }
     return render(request, "unit.html", context)
 

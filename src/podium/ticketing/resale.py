@@ -175,20 +175,26 @@ def withdraw_listing(desk: TicketDesk, listing_id: str, account_id: str) -> None
         TicketingNotFoundError: `listing_not_found` (also another seller's listing).
         ResaleError: `listing_closed`, already sold or withdrawn.
     """
+    # The write comes first (see buy_listing); the reads after it only explain a refusal.
+    if _close(desk, listing_id, ListingStatus.WITHDRAWN, seller=account_id):
+        return
     listing = desk.games.get(ResaleListing, listing_id)
     if listing is None or listing.seller_account_id != account_id:
         raise TicketingNotFoundError(f"no listing {listing_id}", code="listing_not_found")
-    if not _close(desk, listing_id, ListingStatus.WITHDRAWN):
-        raise ResaleError(f"listing {listing_id} is closed", code="listing_closed")
+    raise ResaleError(f"listing {listing_id} is closed", code="listing_closed")
 
 
-def _close(desk: TicketDesk, listing_id: str, to: ListingStatus) -> bool:
+def _close(desk: TicketDesk, listing_id: str, to: ListingStatus, seller: str | None = None) -> bool:
+    statement = update(ResaleListing).where(
+        ResaleListing.id == listing_id, ResaleListing.status == ListingStatus.OPEN.value
+    )
+    if seller is not None:
+        statement = statement.where(ResaleListing.seller_account_id == seller)
     return _changed(
         desk,
-        update(ResaleListing)
-        .where(ResaleListing.id == listing_id, ResaleListing.status == ListingStatus.OPEN.value)
-        .values(status=to.value, closed_at=desk.now)
-        .execution_options(synchronize_session=False),
+        statement.values(status=to.value, closed_at=desk.now).execution_options(
+            synchronize_session=False
+        ),
     )
 
 

@@ -50,6 +50,8 @@ _ASSETS = {
     "describe.js": "text/javascript; charset=utf-8",
     "tactile.js": "text/javascript; charset=utf-8",
     "tactile_input.js": "text/javascript; charset=utf-8",
+    "ticketing.js": "text/javascript; charset=utf-8",
+    "ticketing.css": "text/css; charset=utf-8",
     "scanner.js": "text/javascript; charset=utf-8",
 }
 _ROBOTS = "User-agent: *\nAllow: /\n"

@@ -215,3 +215,22 @@ def test_random_transfers_and_resales_never_leave_a_ticket_with_two_holders_or_n
         except PodiumError:
             pass
         _check_invariants(box, tickets, set(fans))
+
+
+def test_a_listed_ticket_shows_no_code_until_the_listing_is_withdrawn(shop: Shop) -> None:
+    box = box_of(shop)
+    seller = shop.fan("Sam Seller")
+    ticket = box.buy(seller)[0]
+    with box.desk() as desk:
+        listing = list_ticket(desk, ticket.ticket_id, seller)
+    shop.clock.now = box.starts_at() - timedelta(hours=1)
+    with box.desk() as desk:
+        listed = ticket_view(desk, ticket.ticket_id, account_id=seller)
+        withdraw_listing(desk, listing.id, seller)
+    assert (listed.code.state, listed.code.code, listed.listing_id) == ("listed", None, listing.id)
+    with box.desk() as desk:
+        assert ticket_view(desk, ticket.ticket_id, account_id=seller).code.state == "live"
+    shop.clock.now = box.starts_at()
+    with pytest.raises(ResaleError) as late, box.desk() as desk:
+        list_ticket(desk, ticket.ticket_id, seller)
+    assert late.value.code == "session_started"

@@ -38,11 +38,12 @@ _BAND = (0, 45, 98)
 _INK = (20, 20, 20)
 NOTE_EN = (
     "This code alone does not admit. Show the rotating code in the Podium app at the gate: "
-    "it appears 3 hours before the session and changes every 15 seconds."
+    "it appears in the hours before the session and changes every 15 seconds."
 )
 NOTE_FR = (
     "Ce code seul ne permet pas d'entrer. Présentez le code tournant de l'application "
-    "Podium : il apparaît 3 heures avant la session et change toutes les 15 secondes."
+    "Podium : il apparaît dans les heures qui précèdent la session et change toutes les "
+    "15 secondes."
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -87,3 +88,33 @@ def test_transfer_refusals_have_their_codes(shop: Shop) -> None:
         transfer_ticket(desk, TransferRequest(ticket.ticket_id, giver, _email(box, other)))
     assert listed.value.code == "ticket_listed"
     assert box.holders()[ticket.ticket_id] == giver
+
+
+def test_concurrent_transfers_to_one_receiver_never_pass_its_session_limit(shop: Shop) -> None:
+    box = box_of(shop)
+    receiver = shop.fan("Near Full")
+    box.buy(receiver, 4)
+    givers = [shop.fan(f"Giver {n}") for n in range(4)]
+    tickets = {g: box.buy(g)[0].ticket_id for g in givers}
+    email = _email(box, receiver)
+    start = threading.Barrier(len(givers))
+    outcomes: dict[str, str] = {}
+
+    def give(giver: str) -> None:
+        start.wait()
+        try:
+            with box.desk() as desk:
+                transfer_ticket(desk, TransferRequest(tickets[giver], giver, email))
+            outcomes[giver] = "given"
+        except InvalidInputError as refused:
+            outcomes[giver] = refused.code
+
+    threads = [threading.Thread(target=give, args=(g,)) for g in givers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["given", "given", "session_limit", "session_limit"]
+    held = box.holders()
+    assert sum(1 for a in held.values() if a == receiver) == 6
+    assert all(held[t] == g for g, t in tickets.items() if outcomes[g] == "session_limit")

@@ -33,8 +33,7 @@ from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
 from podium.core.errors import NotFoundError
 from podium.privacy.spine import Spine
-from podium.ticketing.errors import TicketingNotFoundError
-from podium.ticketing.payments import LocalTestProvider, PaymentProvider
+from podium.ticketing import LocalTestProvider, PaymentProvider, TicketingNotFoundError
 from podium.ticketing.resale import buy_listing, list_ticket, open_listings, withdraw_listing
 from podium.ticketing.rotating import TicketView, ticket_view, wallet
 from podium.ticketing.ticket_pdf import ticket_document

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from podium.gates import (
     DevicePackage,
     Direction,
     GateScan,
     IssuerKeyring,
+    Kind,
     OfflineGate,
     Reason,
     RevocationEntry,
@@ -168,3 +172,36 @@ def test_a_scan_record_with_a_bad_field_is_refused() -> None:
         ScanRecord.from_json({"nonce": "x", "device": "d", "at": 0, "gate": "G1"})
     with pytest.raises(ValueError, match="scan 3"):
         ScanRecord.from_json({"nonce": "nonce-0001"}, "scan 3")
+
+
+@st.composite
+def scan_logs(draw: st.DrawFn) -> list[ScanRecord]:
+    """Draw admitted entries and exits of a few tickets on a few devices, minute by minute."""
+    devices = st.sampled_from(("north-1", "south-1", "east-1"))
+    return [
+        ScanRecord(
+            f"nonce-{n:06d}",
+            draw(devices),
+            DOORS + timedelta(minutes=n),
+            "G1",
+            draw(st.sampled_from(tuple(Direction))),
+            Reason.ADMITTED,
+            True,
+            draw(st.integers(1, 4)),
+            1,
+            Kind.TICKET,
+        )
+        for n in range(draw(st.integers(0, 30)))
+    ]
+
+
+@given(scan_logs(), st.randoms(use_true_random=False))
+def test_the_merge_ignores_upload_order_and_never_blames_one_device(
+    records: list[ScanRecord], rng: random.Random
+) -> None:
+    shuffled = records * 2  # an upload sent twice counts once
+    rng.shuffle(shuffled)
+    doubles = merge_scans(shuffled)
+    assert doubles == merge_scans(records)
+    assert all(d.first.device != d.second.device for d in doubles)
+    assert all(d.second.direction is Direction.ENTRY for d in doubles)

@@ -5,7 +5,8 @@ session's draw, staff runs the draw (service functions), the fan sees the win an
 inside the purchase slot (local test payment), finds the ticket in the wallet with its
 rotating code once inside the window (the application's clock is moved, never slept on),
 and the gate admits that code once (`admitted`) then refuses it (`already_inside`).
-Every fan page on the way is checked by axe-core in English and French.
+Every fan page on the way is checked by axe-core in English and French, and reflows at
+320 CSS pixels and with text at 200 %.
 """
 
 from __future__ import annotations
@@ -107,10 +108,17 @@ def node(
 
 
 def _axe_clean(page: Page, node: Node, path: str) -> None:
+    """Check a page in English and French: axe-core, 320 CSS pixels, text at 200 %."""
     for lang in ("en", "fr"):
         page.goto(f"{node.url}/{lang}/{path}")
         violations = axe_violations(page)
         assert violations == [], f"/{lang}/{path}\n{readable(violations)}"
+        page.set_viewport_size({"width": 320, "height": 800})
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), path
+        page.set_viewport_size({"width": 640, "height": 900})
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), path
+        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 @dataclass

@@ -36,6 +36,7 @@ from podium.web.ticketing_support import (
     FanPage,
     base_of,
     fan_page,
+    now_of,
     office_of,
     planes_of,
     refused,
@@ -79,7 +80,11 @@ def wallet_page(request: Request, done: str | None = None) -> Response:
 def _ticket_context(request: Request, view: TicketView) -> dict[str, object]:
     fees = resale_fees(view.price_cents, office_of(request).policy)
     qr = qr_svg(view.code.qr_text, "QR") if view.code.qr_text else None
-    return {"ticket": view, "qr": qr, "fees": fees, "policy": office_of(request).policy}
+    # A new query on each render, so the Refresh link always loads the page again (a link
+    # to the same address with only a fragment would just scroll).
+    refresh = f"?at={int(now_of(request).timestamp())}#ticket-code"
+    context = {"ticket": view, "qr": qr, "fees": fees, "refresh": refresh}
+    return {**context, "policy": office_of(request).policy}
 
 
 @router.get(f"/{LANG_PATH}/tickets/wallet/{{code}}", response_model=None)

@@ -1,0 +1,195 @@
+"""Fan pages in headless Chromium: keyboard alone, JavaScript off, the cart's countdown.
+
+On a private copy of the imported node with every session on open sale; the application's
+clock is moved, never slept on.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+from sqlalchemy import select
+from tests.diffusion.conftest import copy_sqlite_node
+from tests.web.browsing import live_server
+
+from podium.api import create_app
+from podium.core.db import Planes, open_planes
+from podium.core.settings import Settings
+from podium.migrations import upgrade_all
+from podium.paris2024 import ImportReport
+from podium.privacy.spine import open_spine
+from podium.ticketing import (
+    InventoryRow,
+    Order,
+    TicketedSession,
+    load_inventory,
+    load_venue_plans,
+)
+
+pytestmark = pytest.mark.browser
+
+SESSION = "SWM01"
+START = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "a long enough password"  # noqa: S105
+
+
+class Clock:
+    """The application's settable clock."""
+
+    def __init__(self, now: datetime) -> None:
+        """Start at `now`."""
+        self.now = now
+
+    def __call__(self) -> datetime:
+        """Return the current test time."""
+        return self.now
+
+
+@dataclass
+class Node:
+    """A live server, its clock and planes."""
+
+    url: str
+    clock: Clock
+    planes: Planes
+
+
+@pytest.fixture(scope="module")
+def node(
+    imported: tuple[Planes, ImportReport, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Node]:
+    folder = tmp_path_factory.mktemp("fan-browser")
+    copy_sqlite_node(imported[2], folder)
+    settings = Settings(data_dir=folder, secure_cookies=False)
+    planes = open_planes(settings)
+    upgrade_all(planes.games, planes.sovereign)
+    spine = open_spine(settings)
+    with planes.games_session() as games:
+        load_inventory(games, load_venue_plans(), sale_mode="open")
+    clock = Clock(START)
+    app = create_app(settings, planes, spine)
+    app.state.clock = clock
+    with live_server(app) as url:
+        yield Node(url, clock, planes)
+    spine.close()
+    planes.dispose()
+
+
+def _row(node: Node) -> int:
+    with node.planes.games_session() as games:
+        return games.scalars(
+            select(InventoryRow.id).where(
+                InventoryRow.session_code == SESSION, InventoryRow.price_category == "B"
+            )
+        ).one()
+
+
+def _tab_to(page: Page, name: str, limit: int = 80) -> None:
+    """Press Tab until the focused element's accessible text is `name`; check its outline."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = page.evaluate("(document.activeElement.textContent || '').trim()")
+        if text == name:
+            style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert style != "none", f"{name} has no visible focus"
+            return
+    pytest.fail(f"{name} not reached in {limit} Tab presses")
+
+
+def _sign_up_with_the_keyboard(page: Page, node: Node) -> str:
+    """Sign a new fan up with the keyboard alone; return the e-mail address."""
+    email = f"alex.{secrets.token_hex(4)}@example.org"
+    page.goto(f"{node.url}/en/tickets/signup")
+    page.locator("#f-full_name").focus()
+    page.keyboard.insert_text("Alex Moreau")
+    page.keyboard.press("Tab")
+    page.keyboard.insert_text(email)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the hint is text, the next stop is the password
+    if page.evaluate("document.activeElement.id") != "f-password":
+        page.locator("#f-password").focus()
+    page.keyboard.insert_text(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{node.url}/en/tickets/account")
+    return email
+
+
+def test_a_fan_buys_with_the_keyboard_alone(browser: Browser, node: Node) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    _sign_up_with_the_keyboard(page, node)
+    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
+    page.locator(f"#q-{_row(node)}").focus()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("1")
+    _tab_to(page, "Hold these places")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{node.url}/en/tickets/cart")
+    _tab_to(page, page.get_by_role("button", name="Pay").inner_text().strip())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{node.url}/en/tickets/orders/**")
+    assert page.locator("#confirmed").is_visible()
+    context.close()
+
+
+def test_the_ticket_page_works_without_javascript(browser: Browser, node: Node) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    email = _sign_up_with_the_keyboard(page, node)
+    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
+    page.locator(f"#q-{_row(node)}").fill("1")
+    page.get_by_role("button", name="Hold these places").click()
+    page.get_by_role("button", name="Pay").click()
+    page.goto(f"{node.url}/en/tickets/wallet")
+    page.locator("ul.tickets a").first.click()
+    ticket = page.url
+    assert "Your code appears 3 hours before the session" in page.inner_text("main")
+    with node.planes.games_session() as games:
+        starts = games.get_one(TicketedSession, SESSION).starts_at
+    node.clock.now = starts - timedelta(hours=1)
+    try:
+        # The fan session ended while the clock moved: sign in on the way back to the ticket.
+        page.goto(ticket)
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").last.click()
+        page.wait_for_url(ticket)
+        first = page.locator("#code-digits").inner_text()
+        node.clock.now += timedelta(seconds=15)
+        page.get_by_role("link", name="Refresh the code").click()
+        page.wait_for_load_state()
+        assert page.locator("#code-digits").inner_text() != first
+        assert page.locator("svg.ticket-qr").is_visible()
+    finally:
+        node.clock.now = START
+    context.close()
+
+
+def test_the_cart_announces_its_last_minute_once(browser: Browser, node: Node) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    _sign_up_with_the_keyboard(page, node)
+    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
+    page.locator(f"#q-{_row(node)}").fill("1")
+    page.get_by_role("button", name="Hold these places").click()
+    with node.planes.games_session() as games:
+        expires = games.scalars(
+            select(Order.expires_at).where(Order.status == "held").order_by(Order.created_at.desc())
+        ).first()
+    assert expires is not None
+    node.clock.now = expires - timedelta(seconds=50)
+    try:
+        page.reload()
+        status = page.locator(".countdown-alert")
+        assert status.get_attribute("role") == "status"
+        assert status.text_content() == "1 minute left to pay."
+        assert page.locator(".countdown").get_attribute("aria-hidden") == "true"
+    finally:
+        node.clock.now = START
+    context.close()

@@ -18,6 +18,8 @@ from podium.privacy import sessions as _session_models
 from podium.results import models as _results_models
 from podium.subjects import models as _subjects_models
 from podium.ticketing import models as _ticketing_models
+from podium.ticketing import models_scans as _scan_models
+from podium.ticketing import models_tickets as _ticket_models
 
 __all__ = ["metadata_of"]
 
@@ -34,6 +36,8 @@ _LOADED = (
     _register_models,
     _subjects_models,
     _ticketing_models,
+    _scan_models,
+    _ticket_models,
 )
 
 

@@ -12,6 +12,11 @@ SPEED="${PODIUM_REPLAY_SPEED:-600}"   # Games seconds per second: a competition 
 "$UV" sync --frozen --no-dev --inexact   # --inexact: keep the test tools if scripts/test.sh installed them
 PODIUM=(.venv/bin/podium --data-dir "$DATA_DIR")
 "${PODIUM[@]}" import paris2024
+# Games management and ticketing on the same real data (each idempotent): the participants'
+# accreditation applications, the NOCs' sport entries, the sessions on sale.
+"${PODIUM[@]}" accreditation load-paris2024
+"${PODIUM[@]}" entries load-paris2024
+"${PODIUM[@]}" ticketing load-paris2024
 
 # The reference push consumer (`podium receive`), as a broadcaster's endpoint would be.
 .venv/bin/podium receive --port "$RECEIVER_PORT" --out "$DATA_DIR/received" --api-key demo-key &

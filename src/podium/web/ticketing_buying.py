@@ -19,6 +19,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from podium.core.errors import InvalidInputError, NotFoundError, PodiumError
 from podium.ticketing import (
@@ -201,8 +202,8 @@ async def hold(request: Request) -> Response:
     return see_other(f"{base_of(request)}/cart")
 
 
-def _lines(games: object, order_ids: list[str]) -> dict[str, list[OrderLine]]:
-    rows = games.scalars(  # type: ignore[attr-defined]
+def _lines(games: Session, order_ids: list[str]) -> dict[str, list[OrderLine]]:
+    rows = games.scalars(
         select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.id)
     )
     lines: dict[str, list[OrderLine]] = {o: [] for o in order_ids}

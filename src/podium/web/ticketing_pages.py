@@ -19,9 +19,10 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from podium.accessibility import tactile_rules
-from podium.games import Unit
+from podium.games import Unit, queries
 from podium.ticketing import (
     DEFAULT_RULES,
     Draw,
@@ -36,6 +37,14 @@ from podium.web.ticketing_support import fan_page, now_of, planes_of, signed_in_
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
+def _names(games: Session) -> dict[str, dict[str, str]]:
+    """Return the published names of disciplines and venues by code."""
+    return {
+        "disciplines": {d.code: d.name for d in queries.disciplines(games)},
+        "venues": {v.code: v.name for v in queries.venues(games)},
+    }
 
 
 def _day(value: str | None, days: list[date]) -> date | None:
@@ -54,15 +63,16 @@ def sessions(request: Request, day: str | None = None) -> Response:
     lang = language(lang_of(request))
     with planes_of(request).games_session() as games:
         every = ticketed_sessions(games)
+        names = _names(games)
     days = sorted({lang.local_day(s.starts_at) for s in every})
     chosen = _day(day, days)
     shown = [s for s in every if lang.local_day(s.starts_at) == chosen]
-    context = {"sessions": shown, "days": days, "day": chosen}
+    context = {"sessions": shown, "days": days, "day": chosen, **names}
     return fan_page(request, "sessions.html", context, fan=signed_in_fan(request))
 
 
-def _units(games: object, code: str) -> list[dict[str, object]]:
-    rows = games.execute(  # type: ignore[attr-defined]
+def _units(games: Session, code: str) -> list[dict[str, object]]:
+    rows = games.execute(
         select(Unit.rsc, Unit.name, Unit.discipline_code, Unit.starts_at)
         .where(Unit.session_code == code)
         .order_by(Unit.starts_at, Unit.rsc)
@@ -86,6 +96,7 @@ def session_page(request: Request, code: str, error: str | None = None) -> Respo
         rows = session_availability(games, code)
         summary = next(s for s in ticketed_sessions(games) if s.session_code == code)
         units = _units(games, code)
+        names = _names(games)
         draws = [
             d
             for d in games.scalars(select(Draw).where(Draw.seed.is_(None)))
@@ -101,6 +112,7 @@ def session_page(request: Request, code: str, error: str | None = None) -> Respo
         "draws": draws,
         "error": error,
         "session_limit": DEFAULT_RULES.session_limit,
+        **names,
     }
     return fan_page(request, "session.html", context, fan=signed_in_fan(request))
 

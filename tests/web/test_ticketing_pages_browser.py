@@ -193,3 +193,37 @@ def test_the_cart_announces_its_last_minute_once(browser: Browser, node: Node) -
     finally:
         node.clock.now = START
     context.close()
+
+
+def test_the_script_replaces_the_code_when_its_step_ends(browser: Browser, node: Node) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    email = _sign_up_with_the_keyboard(page, node)
+    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
+    page.locator(f"#q-{_row(node)}").fill("1")
+    page.get_by_role("button", name="Hold these places").click()
+    page.get_by_role("button", name="Pay").click()
+    page.goto(f"{node.url}/en/tickets/wallet")
+    page.locator("ul.tickets a").first.click()
+    ticket = page.url
+    with node.planes.games_session() as games:
+        starts = games.get_one(TicketedSession, SESSION).starts_at
+    # One second before a 15-second step ends, so the script fetches the code after 1 s.
+    inside = starts - timedelta(hours=1)
+    node.clock.now = inside - timedelta(seconds=int(inside.timestamp()) % 15 + 1)
+    try:
+        page.goto(ticket)
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").last.click()
+        page.wait_for_url(ticket)
+        first = page.locator("#code-digits").inner_text()
+        assert page.locator("#ticket-code").get_attribute("data-seconds") == "1"
+        node.clock.now += timedelta(seconds=1)
+        page.wait_for_function(
+            "first => document.getElementById('code-digits').textContent !== first", arg=first
+        )
+        assert page.url == ticket  # swapped in place, not reloaded
+    finally:
+        node.clock.now = START
+    context.close()

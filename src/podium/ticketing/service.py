@@ -50,6 +50,7 @@ from podium.ticketing.models import (
 from podium.ticketing.payments import PaymentProvider, WebhookEventIn
 from podium.ticketing.rules import DEFAULT_RULES, TicketingRules
 from podium.ticketing.sale import OPEN_STATUSES, set_order_status
+from podium.ticketing.tickets import revoke_tickets
 
 __all__ = [
     "Checkout",
@@ -331,6 +332,10 @@ def _refund_at_provider(ck: Checkout, payment: Payment) -> None:
 def refund_order(ck: Checkout, order_id: str, account_id: str | None) -> PaymentResult:
     """Refund a paid order: its valid tickets are refunded and their places go back on sale.
 
+    The valid tickets of the order (also those transferred since: a re-issued ticket keeps
+    its order line) are refunded and their signed credentials revoked
+    (`podium.ticketing.tickets.revoke_tickets`, reason `refunded`).
+
     Raises:
         TicketingNotFoundError: `order_not_found`.
         OrderStateError: `order_state`, the order is not paid.
@@ -342,9 +347,18 @@ def refund_order(ck: Checkout, order_id: str, account_id: str | None) -> Payment
         raise OrderStateError(f"order {order_id} is {order.status}; only a paid order is refunded")
     for line, _row in _lines(ck.games, order_id):
         release_sold(ck.games, line.inventory_id, line.quantity)
+    of_order = select(OrderLine.id).where(OrderLine.order_id == order_id)
+    valid = list(
+        ck.games.scalars(
+            select(Ticket.id).where(
+                Ticket.order_line_id.in_(of_order), Ticket.status == TicketStatus.VALID.value
+            )
+        )
+    )
+    revoke_tickets(ck.games, valid, "refunded", ck.now)
     ck.games.execute(
         update(Ticket)
-        .where(Ticket.order_line_id.in_(select(OrderLine.id).where(OrderLine.order_id == order_id)))
+        .where(Ticket.id.in_(valid))
         .values(status=TicketStatus.REFUNDED.value)
         .execution_options(synchronize_session=False)
     )

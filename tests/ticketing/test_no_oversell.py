@@ -118,30 +118,35 @@ def _step(
     if not orders:
         return
     order_id, owner = orders[pick % len(orders)]
+    if op == "late_pay":
+        _late_payment(shop, order_id, owner)
+        return
     with shop.planes.games_session() as games, shop.planes.sovereign_session() as sov:
         checkout = shop.checkout(games, sov)
         if op == "pay":
             pay_order(checkout, order_id, owner)
         elif op == "cancel":
             cancel_order(games, order_id, owner, shop.clock())
-        elif op == "refund":
-            refund_order(checkout, order_id, owner)
         else:
-            _late_payment(shop, checkout, order_id, owner)
+            refund_order(checkout, order_id, owner)
 
 
-def _late_payment(shop: Shop, checkout: object, order_id: str, owner: str) -> None:
-    """A delayed payment whose approval arrives after the hold ended (taken again or refunded)."""
+def _late_payment(shop: Shop, order_id: str, owner: str) -> None:
+    """A delayed payment approved after its hold ended (taken again, or refunded).
+
+    Each step in its own transactions, as the fan's click, the sweep and the webhook are.
+    """
     from podium.ticketing import settle_payment  # noqa: PLC0415
 
     shop.provider.behaviour = "delay"
     try:
-        result = pay_order(checkout, order_id, owner)  # type: ignore[arg-type]
+        result = shop.pay(order_id, owner)
     finally:
         shop.provider.behaviour = "approve"
     with shop.planes.games_session() as games:
         expire_holds(games, shop.clock() + shop.rules.payment_window)
-    settle_payment(checkout, result.payment_id)  # type: ignore[arg-type]
+    with shop.planes.games_session() as games, shop.planes.sovereign_session() as sov:
+        settle_payment(shop.checkout(games, sov), result.payment_id)
 
 
 def _buyer(shop: Shop, account: str, seed: int, inventory_id: int) -> int:

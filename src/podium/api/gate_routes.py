@@ -34,18 +34,16 @@ from podium.gates import (
     load_device_package,
 )
 from podium.privacy.operators import Principal
-from podium.ticketing.devices import (
+from podium.ticketing import (
     DeviceInfo,
     PackageKeys,
+    ScanRequest,
     build_device_package,
     device_info,
     disable_device,
-    register_device,
-)
-from podium.ticketing.scanning import (
-    ScanRequest,
     double_entries,
     record_uploads,
+    register_device,
     scan_online,
 )
 from podium.web.auth import CurrentOperator, require_scope

@@ -33,24 +33,30 @@ from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
 from podium.core.errors import NotFoundError
 from podium.privacy.spine import Spine
-from podium.ticketing import LocalTestProvider, PaymentProvider, TicketingNotFoundError
-from podium.ticketing.resale import buy_listing, list_ticket, open_listings, withdraw_listing
-from podium.ticketing.rotating import TicketView, ticket_view, wallet
-from podium.ticketing.ticket_pdf import ticket_document
-from podium.ticketing.tickets import (
+from podium.ticketing import (
+    PASS_MEDIA_TYPE,
     TICKET_KEYRING_FOLDER,
+    WALLET_FOLDER,
+    LocalTestProvider,
+    PaymentProvider,
     TicketDesk,
+    TicketingNotFoundError,
     TicketOffice,
+    TicketView,
+    TransferRequest,
+    buy_listing,
+    list_ticket,
+    load_pass_signer,
     open_listing_of,
+    open_listings,
     open_ticket_office,
     ticket_desk,
-)
-from podium.ticketing.transfer import TransferRequest, transfer_ticket
-from podium.ticketing.wallet_pass import (
-    PASS_MEDIA_TYPE,
-    WALLET_FOLDER,
-    load_pass_signer,
+    ticket_document,
     ticket_pass,
+    ticket_view,
+    transfer_ticket,
+    wallet,
+    withdraw_listing,
 )
 
 __all__ = ["router"]

@@ -28,14 +28,16 @@ from podium.core.db import Planes
 from podium.core.errors import PodiumError
 from podium.core.settings import Settings
 from podium.gates import DoubleEntry, ScanRecord
-from podium.ticketing.devices import (
+from podium.ticketing import (
     PackageKeys,
+    TicketOffice,
     build_device_package,
     disable_device,
+    double_entries,
+    open_ticket_office,
+    record_uploads,
     register_device,
 )
-from podium.ticketing.scanning import double_entries, record_uploads
-from podium.ticketing.tickets import TicketOffice, open_ticket_office
 
 __all__ = ["gate_app"]
 

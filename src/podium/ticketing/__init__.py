@@ -20,6 +20,14 @@ from podium.ticketing.accounts import (
     fan_session,
     open_fan_session,
 )
+from podium.ticketing.devices import (
+    DeviceInfo,
+    PackageKeys,
+    build_device_package,
+    device_info,
+    disable_device,
+    register_device,
+)
 from podium.ticketing.draw import (
     DrawWish,
     PublishedDraw,
@@ -61,6 +69,7 @@ from podium.ticketing.models import (
     TicketStatus,
     WebhookEvent,
 )
+from podium.ticketing.models_scans import GateDevice
 from podium.ticketing.payments import (
     SIGNATURE_HEADER,
     LocalTestProvider,
@@ -79,6 +88,14 @@ from podium.ticketing.queries import (
     session_availability,
     ticketed_sessions,
 )
+from podium.ticketing.resale import (
+    buy_listing,
+    list_ticket,
+    open_listings,
+    resale_fees,
+    withdraw_listing,
+)
+from podium.ticketing.rotating import TicketView, ticket_view, wallet
 from podium.ticketing.rules import DEFAULT_RULES, TicketingRules, check_limits, seed_commitment
 from podium.ticketing.sale import (
     CartItem,
@@ -89,6 +106,13 @@ from podium.ticketing.sale import (
     lock_account,
     open_cart,
 )
+from podium.ticketing.scanning import (
+    ScanContext,
+    ScanRequest,
+    double_entries,
+    record_uploads,
+    scan_online,
+)
 from podium.ticketing.service import (
     Checkout,
     PaymentResult,
@@ -97,14 +121,35 @@ from podium.ticketing.service import (
     refund_order,
     settle_payment,
 )
+from podium.ticketing.ticket_pdf import ticket_document
+from podium.ticketing.tickets import (
+    TICKET_KEYRING_FOLDER,
+    TicketDesk,
+    TicketOffice,
+    issue_tickets,
+    open_listing_of,
+    open_ticket_office,
+    ticket_desk,
+)
+from podium.ticketing.transfer import TransferRequest, transfer_ticket
+from podium.ticketing.wallet_pass import (
+    PASS_MEDIA_TYPE,
+    WALLET_FOLDER,
+    load_pass_signer,
+    ticket_pass,
+)
 
 __all__ = [
     "DEFAULT_RULES",
     "FAN_COOKIE",
+    "PASS_MEDIA_TYPE",
     "SIGNATURE_HEADER",
+    "TICKET_KEYRING_FOLDER",
+    "WALLET_FOLDER",
     "Availability",
     "CartItem",
     "Checkout",
+    "DeviceInfo",
     "Draw",
     "DrawEntry",
     "DrawError",
@@ -115,6 +160,7 @@ __all__ = [
     "FanProfile",
     "FanSession",
     "FanWebSession",
+    "GateDevice",
     "InventoryKind",
     "InventoryRow",
     "LimitExceededError",
@@ -125,6 +171,7 @@ __all__ = [
     "OrderLine",
     "OrderStateError",
     "OrderStatus",
+    "PackageKeys",
     "Payment",
     "PaymentProvider",
     "PaymentReference",
@@ -133,14 +180,20 @@ __all__ = [
     "PublishedDraw",
     "PurchaseSlot",
     "SaleContext",
+    "ScanContext",
+    "ScanRequest",
     "SessionSummary",
     "SoldOutError",
     "Ticket",
+    "TicketDesk",
     "TicketHolder",
+    "TicketOffice",
     "TicketStatus",
+    "TicketView",
     "TicketedSession",
     "TicketingNotFoundError",
     "TicketingRules",
+    "TransferRequest",
     "VenueDataError",
     "WebhookEvent",
     "account_orders",
@@ -148,33 +201,55 @@ __all__ = [
     "account_tickets",
     "apply_webhook",
     "authenticate_fan",
+    "build_device_package",
+    "buy_listing",
     "cancel_order",
     "check_limits",
     "close_fan_session",
     "commitment_of",
     "create_fan_account",
+    "device_info",
+    "disable_device",
+    "double_entries",
     "enter_draw",
     "expire_holds",
     "fan_profile",
     "fan_session",
+    "issue_tickets",
+    "list_ticket",
     "load_inventory",
+    "load_pass_signer",
     "load_venue_plans",
     "lock_account",
     "open_cart",
     "open_draw",
     "open_fan_session",
+    "open_listing_of",
+    "open_listings",
+    "open_ticket_office",
     "oversold_rows",
     "parse_webhook",
     "pay_order",
     "payments_without_tickets",
     "published_draw",
+    "record_uploads",
     "refund_order",
+    "register_device",
+    "resale_fees",
     "run_draw",
+    "scan_online",
     "seed_commitment",
     "session_availability",
     "settle_payment",
     "sign_webhook",
+    "ticket_desk",
+    "ticket_document",
+    "ticket_pass",
+    "ticket_view",
     "ticketed_sessions",
+    "transfer_ticket",
     "verify_draw",
+    "wallet",
     "webhook_secret",
+    "withdraw_listing",
 ]

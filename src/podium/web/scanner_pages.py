@@ -31,9 +31,14 @@ from podium.core.db import Planes
 from podium.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from podium.gates import Decision, Direction, GateState, PublicKeySet
 from podium.privacy.operators import Principal
-from podium.ticketing.models_scans import GateDevice
-from podium.ticketing.scanning import ScanContext, ScanRequest, scan_online
-from podium.ticketing.tickets import TicketOffice, open_ticket_office
+from podium.ticketing import (
+    GateDevice,
+    ScanContext,
+    ScanRequest,
+    TicketOffice,
+    open_ticket_office,
+    scan_online,
+)
 from podium.web.auth import CurrentOperator
 from podium.web.rendering import render
 from podium.web.staff_support import FormOperator, StaffRoute

@@ -36,12 +36,13 @@ from podium.ticketing import (
     SaleContext,
     cancel_order,
     enter_draw,
+    issue_tickets,
     open_cart,
     pay_order,
     published_draw,
+    ticket_desk,
     verify_draw,
 )
-from podium.ticketing.tickets import issue_tickets, ticket_desk
 from podium.web.rendering import LANG_PATH, PageRoute
 from podium.web.ticketing_support import (
     base_of,

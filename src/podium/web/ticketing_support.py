@@ -26,8 +26,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
 from podium.privacy.spine import Spine
-from podium.ticketing import FAN_COOKIE, FanAuthenticationError, fan_session
-from podium.ticketing.tickets import TicketOffice, open_ticket_office
+from podium.ticketing import (
+    FAN_COOKIE,
+    FanAuthenticationError,
+    TicketOffice,
+    fan_session,
+    open_ticket_office,
+)
 from podium.web.i18n import language
 from podium.web.rendering import lang_of, render
 from podium.web.staff_support import same_origin

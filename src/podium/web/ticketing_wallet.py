@@ -20,17 +20,21 @@ from fastapi import APIRouter, Form, Request, Response
 from markupsafe import Markup
 
 from podium.core.errors import PodiumError
-from podium.ticketing import LocalTestProvider, PaymentProvider
-from podium.ticketing.resale import (
+from podium.ticketing import (
+    LocalTestProvider,
+    PaymentProvider,
+    TicketView,
+    TransferRequest,
     buy_listing,
     list_ticket,
     open_listings,
     resale_fees,
+    ticket_desk,
+    ticket_view,
+    transfer_ticket,
+    wallet,
     withdraw_listing,
 )
-from podium.ticketing.rotating import TicketView, ticket_view, wallet
-from podium.ticketing.tickets import ticket_desk
-from podium.ticketing.transfer import TransferRequest, transfer_ticket
 from podium.web.rendering import LANG_PATH, PageRoute
 from podium.web.ticketing_support import (
     FanPage,

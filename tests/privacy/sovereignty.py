@@ -99,7 +99,6 @@ def _samples(app: FastAPI, sentinel: Sentinel, planes: Planes) -> dict[str, list
         "document_code": [sentinel.unit or "", "OG2024" + "-" * 28, sentinel.code],
         "lang": ["en", "fr"],
         "seq": ["1", "999999"],
-        "number": ["1", "999999"],
         "device": ["gdv_0000000000000000"],
         "ticket": ["tkt_0000000000000000"],
     }

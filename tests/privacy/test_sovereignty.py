@@ -140,11 +140,12 @@ PUBLIC = re.compile(
     r"^/(|robots\.txt|favicon\.ico|assets/.*|openapi\.json|docs.*|redoc"
     r"|odf/.*|feed/.*"
     r"|api/(schedule|days|units|disciplines|venues|events|nocs|medals|medallists)(/.*)?"
+    r"|api/ticketing/(sessions|draw)(/.*)?"
     r"|(en|fr)/.*"
     r"|staff/login)$"
 )
 """What the public may see: published Games data, the ODF feed and its archive, the pages,
-the sign-in form."""
+the sessions on sale with their availability and the published draws, the sign-in form."""
 
 
 def test_every_route_outside_the_public_list_needs_an_operator(
@@ -164,6 +165,8 @@ def test_every_route_outside_the_public_list_needs_an_operator(
             "document_code": ["OG2024"],
             "lang": ["en"],
             "seq": ["1"],
+            "device": ["gdv_0000000000000000"],
+            "ticket": ["tkt_0000000000000000"],
         }.items()
     }
     guarded, public = [], []

@@ -137,10 +137,14 @@ def main() -> int:
     engine_rate, insert_rate, build_rate = median(passes), median(inserts), median(builds)
     print(f"feed engine pass, {count} DT_RESULT messages (median of {repeats}):")
     print(f"  built from the database and appended: {engine_rate:10,.0f} messages/s")
-    print(f"  baseline, insert only (bare table):   {insert_rate:10,.0f} messages/s"
-          f"   engine/insert = {engine_rate / insert_rate:.3f}")
-    print(f"  baseline, build only (from models):   {build_rate:10,.0f} messages/s"
-          f"   engine/build  = {engine_rate / build_rate:.3f}")
+    print(
+        f"  baseline, insert only (bare table):   {insert_rate:10,.0f} messages/s"
+        f"   engine/insert = {engine_rate / insert_rate:.3f}"
+    )
+    print(
+        f"  baseline, build only (from models):   {build_rate:10,.0f} messages/s"
+        f"   engine/build  = {engine_rate / build_rate:.3f}"
+    )
     budget = 20_000
     print(f"  budget {budget:,}/s: {'met' if engine_rate >= budget else 'NOT met'}")
     return 0

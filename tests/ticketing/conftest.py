@@ -76,8 +76,11 @@ class Shop:
             from secrets import token_hex  # noqa: PLC0415
 
             return create_fan_account(
-                games, sov, self.spine,
-                NewFan(f"{token_hex(4)}.{email}", "a long enough password", name), self.clock(),
+                games,
+                sov,
+                self.spine,
+                NewFan(f"{token_hex(4)}.{email}", "a long enough password", name),
+                self.clock(),
             )
 
     def row(self, session: str = SESSION, category: str = "A") -> InventoryRow:
@@ -92,7 +95,11 @@ class Shop:
     def set_capacity(self, inventory_id: int, capacity: int) -> None:
         """Make a row small (test set-up: counters are still zero)."""
         with self.planes.games_session() as games:
-            games.execute(update(InventoryRow).where(InventoryRow.id == inventory_id).values(capacity=capacity))
+            games.execute(
+                update(InventoryRow)
+                .where(InventoryRow.id == inventory_id)
+                .values(capacity=capacity)
+            )
 
     def hold(self, account: str, *items: tuple[int, int]) -> Order:
         """Open a cart in its own transaction."""
@@ -129,5 +136,7 @@ def set_sale_mode(planes: Planes, session: str, mode: str) -> None:
     """Switch a session between `open` sale and sale by `draw`."""
     with planes.games_session() as games:
         games.execute(
-            update(TicketedSession).where(TicketedSession.session_code == session).values(sale_mode=mode)
+            update(TicketedSession)
+            .where(TicketedSession.session_code == session)
+            .values(sale_mode=mode)
         )

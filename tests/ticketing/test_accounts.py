@@ -31,7 +31,9 @@ def test_sign_up_seals_name_and_email_and_signs_in_by_address(shop: Shop) -> Non
         stored = sov.scalars(select(FanPersonal).where(FanPersonal.account_id == account)).one()
         assert b"Dupont" not in (stored.full_name or b"")
         assert b"example" not in (stored.email or b"")
-        assert authenticate_fan(sov, shop.spine, " lea.dupont@example.ORG ", FAN.password) == account
+        assert (
+            authenticate_fan(sov, shop.spine, " lea.dupont@example.ORG ", FAN.password) == account
+        )
         profile = fan_profile(sov, shop.spine, account)
     assert (profile.full_name, profile.email) == ("Léa Dupont", "lea.dupont@example.org")
 
@@ -40,13 +42,19 @@ def test_wrong_password_unknown_address_and_taken_address_are_refused(shop: Shop
     with shop.planes.games_session() as games, shop.planes.sovereign_session() as sov:
         create_fan_account(games, sov, shop.spine, FAN, shop.clock())
     with shop.planes.sovereign_session() as sov:
-        for email, password in ((FAN.email, "wrong password!"), ("nobody@example.org", FAN.password)):
+        for email, password in (
+            (FAN.email, "wrong password!"),
+            ("nobody@example.org", FAN.password),
+        ):
             with pytest.raises(FanAuthenticationError) as refused:
                 authenticate_fan(sov, shop.spine, email, password)
             assert refused.value.code == "fan_credentials_invalid"
-    with pytest.raises(InvalidInputError) as taken:
-        with shop.planes.games_session() as games, shop.planes.sovereign_session() as sov:
-            create_fan_account(games, sov, shop.spine, FAN, shop.clock())
+    with (
+        pytest.raises(InvalidInputError) as taken,
+        shop.planes.games_session() as games,
+        shop.planes.sovereign_session() as sov,
+    ):
+        create_fan_account(games, sov, shop.spine, FAN, shop.clock())
     assert taken.value.code == "email_taken"
 
 

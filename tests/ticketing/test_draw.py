@@ -24,8 +24,13 @@ from podium.ticketing.rules import allocate_draw, draw_order, seed_commitment, w
 from tests.ticketing.conftest import SESSION, Shop, set_sale_mode
 
 
-@given(st.binary(min_size=16, max_size=32), st.lists(st.text("0123456789abcdef", min_size=16, max_size=16), max_size=40))
-def test_draw_order_depends_only_on_seed_and_the_set_of_entries(seed: bytes, ids: list[str]) -> None:
+@given(
+    st.binary(min_size=16, max_size=32),
+    st.lists(st.text("0123456789abcdef", min_size=16, max_size=16), max_size=40),
+)
+def test_draw_order_depends_only_on_seed_and_the_set_of_entries(
+    seed: bytes, ids: list[str]
+) -> None:
     assert draw_order(seed, ids) == draw_order(seed, list(reversed(ids)))
     assert sorted(draw_order(seed, ids)) == sorted(set(ids))
 
@@ -46,7 +51,9 @@ def test_draw_from_registration_to_purchase_slot_is_verifiable(shop: Shop) -> No
     seed = secrets.token_hex(32)
     now = shop.clock()
     with shop.planes.games_session() as games:
-        draw_id = open_draw(games, "phase 1", (now, now + timedelta(days=7)), commitment_of(seed)).id
+        draw_id = open_draw(
+            games, "phase 1", (now, now + timedelta(days=7)), commitment_of(seed)
+        ).id
     fans = [shop.fan(f"Fan {n}") for n in range(5)]
     with shop.planes.games_session() as games:
         for fan in fans:
@@ -85,8 +92,12 @@ def test_draw_from_registration_to_purchase_slot_is_verifiable(shop: Shop) -> No
 def test_registration_outside_the_window_is_refused(shop: Shop) -> None:
     now, fan = shop.clock(), shop.fan()
     with shop.planes.games_session() as games:
-        draw_id = open_draw(games, "late", (now - timedelta(days=2), now - timedelta(days=1)),
-                            seed_commitment(b"x" * 32)).id
+        draw_id = open_draw(
+            games,
+            "late",
+            (now - timedelta(days=2), now - timedelta(days=1)),
+            seed_commitment(b"x" * 32),
+        ).id
     with pytest.raises(DrawError) as closed, shop.planes.games_session() as games:
         enter_draw(games, draw_id, fan, DrawWish(SESSION, 1), shop.ctx())
     assert closed.value.code == "draw_closed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -52,18 +53,31 @@ def client(server: str) -> Iterator[httpx.Client]:
 
 
 class Tablets:
-    """Opens tactile streams on the served node."""
+    """Opens tactile streams on the served node, returning once the hub has the tablet.
 
-    def __init__(self, server: str) -> None:
+    The WebSocket handshake ends before the server subscribes the socket to the unit's
+    channel; a frame posted in between would reach the tablet only as "the newest frame"
+    of a new subscriber, so the tests wait for the subscription itself.
+    """
+
+    def __init__(self, server: str, app: FastAPI) -> None:
         self.base = server.replace("http://", "ws://")
+        self.app = app
 
     def websocket_connect(self, path: str) -> ClientConnection:
-        return connect(self.base + path, open_timeout=10)
+        rsc = path.split("?", 1)[0].rsplit("/", 1)[-1]
+        channel = self.app.state.tactile_hub.channel(rsc)
+        before = len(channel.subscribers)
+        socket = connect(self.base + path, open_timeout=10)
+        deadline = time.monotonic() + 10
+        while len(channel.subscribers) <= before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return socket
 
 
 @pytest.fixture(scope="module")
-def tablets(server: str) -> Tablets:
-    return Tablets(server)
+def tablets(server: str, app: FastAPI) -> Tablets:
+    return Tablets(server, app)
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,11 @@ from podium.api import create_app
 from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
 from podium.migrations import upgrade_all
-from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, import_paris2024
+from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, ImportReport, import_paris2024
 from podium.privacy.audit import AuditRecord
 from podium.privacy.spine import Spine, open_spine
 from tests.conftest import POSTGRES_URL, require_service
+from tests.diffusion.conftest import copy_sqlite_node
 from tests.operators import TestOperator, create_test_operators
 from tests.privacy.sovereignty import (
     SENTINEL_BIRTH,
@@ -87,10 +88,30 @@ def _outsiders_reads_are_audited(planes: Planes, sentinel: Sentinel) -> None:
     assert any(d == "pseudonymise" for d, _ in decisions)
 
 
+@pytest.fixture
+def private_node(
+    imported: tuple[Planes, ImportReport, Path], tmp_path: Path
+) -> Iterator[tuple[Settings, Planes, Spine]]:
+    """A private copy of the imported SQLite node.
+
+    The check calls every route, writes included, as operators holding every role: on the
+    shared node those writes (an inventory loaded, an entry made) would change what later
+    tests start from.
+    """
+    copy_sqlite_node(imported[2], tmp_path / "node")
+    settings = Settings(data_dir=tmp_path / "node", secure_cookies=False)
+    planes = open_planes(settings)
+    spine = open_spine(settings)
+    yield settings, planes, spine
+    spine.close()
+    planes.dispose()
+
+
 def test_no_route_gives_a_protected_value_outside_the_eu_on_sqlite(
-    node_settings: Settings, planes: Planes, spine: Spine, operators: dict[str, TestOperator]
+    private_node: tuple[Settings, Planes, Spine],
 ) -> None:
-    _check(node_settings, planes, spine, operators)
+    settings, planes, spine = private_node
+    _check(settings, planes, spine, create_test_operators(planes, spine))
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +170,9 @@ the sessions on sale with their availability and the published draws, the sign-i
 
 
 def test_every_route_outside_the_public_list_needs_an_operator(
-    node_settings: Settings, planes: Planes, spine: Spine
+    private_node: tuple[Settings, Planes, Spine],
 ) -> None:
+    node_settings, planes, spine = private_node
     app = create_app(node_settings, planes, spine)
     samples = {
         name: values[:1]

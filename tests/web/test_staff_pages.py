@@ -83,8 +83,9 @@ def athlete(planes: Planes) -> str:
 
 
 def _staff_gets(app: FastAPI) -> list[str]:
+    # A language segment only matches a language (`LANG_PATH`); any other parameter gets X.
     paths = {
-        re.sub(r"\{[^}]+\}", "X", route.path)
+        re.sub(r"\{[^}]+\}", "X", re.sub(r"\{lang:podium_lang\}", "en", route.path))
         for route in iter_route_contexts(app.routes)
         if route.path and route.path.startswith("/staff") and "GET" in (route.methods or ())
     }

@@ -90,13 +90,16 @@ def _outsiders_reads_are_audited(planes: Planes, sentinel: Sentinel) -> None:
 
 @pytest.fixture
 def private_node(
-    imported: tuple[Planes, ImportReport, Path], tmp_path: Path
+    imported: tuple[Planes, ImportReport, Path],
+    tmp_path: Path,
+    operators: dict[str, TestOperator],
 ) -> Iterator[tuple[Settings, Planes, Spine]]:
-    """A private copy of the imported SQLite node.
+    """A private copy of the imported SQLite node, with the test operators already on it.
 
     The check calls every route, writes included, as operators holding every role: on the
     shared node those writes (an inventory loaded, an entry made) would change what later
-    tests start from.
+    tests start from. The copy is made after `operators` exist on the shared node, so the
+    same accounts and tokens work on it.
     """
     copy_sqlite_node(imported[2], tmp_path / "node")
     settings = Settings(data_dir=tmp_path / "node", secure_cookies=False)
@@ -108,10 +111,10 @@ def private_node(
 
 
 def test_no_route_gives_a_protected_value_outside_the_eu_on_sqlite(
-    private_node: tuple[Settings, Planes, Spine],
+    private_node: tuple[Settings, Planes, Spine], operators: dict[str, TestOperator]
 ) -> None:
     settings, planes, spine = private_node
-    _check(settings, planes, spine, create_test_operators(planes, spine))
+    _check(settings, planes, spine, operators)
 
 
 @pytest.fixture(scope="module")

@@ -26,18 +26,45 @@ from tests.web.test_accreditation_pages_support import (
 
 from podium.accreditation import open_desk, submit
 from podium.api import create_app
-from podium.core.db import Planes
+from podium.core.db import Planes, open_planes
 from podium.core.settings import Settings
-from podium.paris2024 import ImportReport
-from podium.privacy.spine import Spine
+from podium.migrations import upgrade_all
+from podium.paris2024 import DEFAULT_SOURCE, ImportOptions, import_paris2024
+from podium.privacy.spine import Spine, open_spine
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def planes(imported: tuple[Planes, ImportReport, Path]) -> Planes:
-    """The root conftest's imported node (whose keys the spine holds)."""
-    return imported[0]
+@pytest.fixture(scope="module")
+def private_node(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Planes, Spine]]:
+    """A node of its own, freshly imported: the route tests move the shared node's
+    accreditations through their steps, which would change the pages checked here."""
+    target = tmp_path_factory.mktemp("accreditation-browser") / "node"
+    settings = Settings(data_dir=target, secure_cookies=False)
+    planes = open_planes(settings)
+    upgrade_all(planes.games, planes.sovereign)
+    import_paris2024(planes, ImportOptions(source=DEFAULT_SOURCE, data_dir=target))
+    spine = open_spine(settings)
+    yield settings, planes, spine
+    spine.close()
+    planes.dispose()
+
+
+@pytest.fixture(scope="module")
+def node_settings(private_node: tuple[Settings, Planes, Spine]) -> Settings:
+    return private_node[0]
+
+
+@pytest.fixture(scope="module")
+def planes(private_node: tuple[Settings, Planes, Spine]) -> Planes:
+    return private_node[1]
+
+
+@pytest.fixture(scope="module")
+def spine(private_node: tuple[Settings, Planes, Spine]) -> Spine:
+    return private_node[2]
 
 
 @pytest.fixture(scope="module")

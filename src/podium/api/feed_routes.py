@@ -147,31 +147,51 @@ async def stream(
         yield ServerSentEvent(comment="too slow: reconnect with Last-Event-ID to resume")
 
 
-class _Socket:
-    """One WebSocket's sending side: one frame at a time, keep-alive after silence."""
+class OneWaySocket:
+    """One WebSocket's sending side: one frame at a time, keep-alive after silence.
 
-    def __init__(self, websocket: WebSocket, keep_alive_s: float) -> None:
+    Shared by the feed's and the tactile stream's sockets; what a client sends is ignored.
+
+    Args:
+        websocket: the accepted socket.
+        keep_alive_s: seconds of silence after which `keep_alive_frame` is sent.
+        keep_alive_frame: the keep-alive text frame.
+
+    """
+
+    def __init__(
+        self, websocket: WebSocket, keep_alive_s: float, keep_alive_frame: str = _KEEP_ALIVE
+    ) -> None:
+        """Hold the socket; nothing is sent yet."""
         self.websocket = websocket
         self.keep_alive_s = keep_alive_s
+        self.keep_alive_frame = keep_alive_frame
         self.lock = asyncio.Lock()
         self.last_sent = time.monotonic()
 
     async def send(self, frame: str) -> None:
+        """Send one text frame (frames never interleave)."""
         async with self.lock:
             await self.websocket.send_text(frame)
             self.last_sent = time.monotonic()
 
     async def keep_alive(self) -> None:
+        """Send the keep-alive frame after each `keep_alive_s` of silence, until cancelled."""
         while True:
             idle = time.monotonic() - self.last_sent
             if idle >= self.keep_alive_s:
-                await self.send(_KEEP_ALIVE)
+                await self.send(self.keep_alive_frame)
             else:
                 await asyncio.sleep(self.keep_alive_s - idle)
 
     async def until_closed(self) -> None:
+        """Return when the client disconnects."""
         while (await self.websocket.receive())["type"] != "websocket.disconnect":
             pass  # what a client sends is ignored; the stream is one-way
+
+
+class _Socket(OneWaySocket):
+    """A feed WebSocket: the broker's frames for one topic."""
 
     async def forward(self, broker: FeedBroker, wanted: StreamRequest) -> None:
         seen = wanted.after

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request, WebSocket
@@ -32,7 +31,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from podium.accessibility import tactile, tactile_play, tactile_rules
 from podium.api.feed_frames import parse_position
-from podium.api.feed_routes import KEEP_ALIVE_S
+from podium.api.feed_routes import KEEP_ALIVE_S, OneWaySocket
 from podium.core.db import Planes
 from podium.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from podium.games import queries
@@ -160,31 +159,12 @@ async def post_play_by_play(
     return TactilePublished(sent=sent, last_seq=hub.channel(rsc).last_seq)
 
 
-class _Sender:
+class _Sender(OneWaySocket):
     """One tablet's socket: one line at a time, keep-alive after silence."""
 
     def __init__(self, websocket: WebSocket, keep_alive_s: float) -> None:
-        self.websocket = websocket
-        self.keep_alive_s = keep_alive_s
-        self.lock = asyncio.Lock()
-        self.last_sent = time.monotonic()
-
-    async def send(self, line: str) -> None:
-        async with self.lock:
-            await self.websocket.send_text(line)
-            self.last_sent = time.monotonic()
-
-    async def keep_alive(self) -> None:
-        while True:
-            idle = time.monotonic() - self.last_sent
-            if idle >= self.keep_alive_s:
-                await self.send(_KEEP_ALIVE)
-            else:
-                await asyncio.sleep(self.keep_alive_s - idle)
-
-    async def until_closed(self) -> None:
-        while (await self.websocket.receive())["type"] != "websocket.disconnect":
-            pass  # the stream is one-way: what a tablet sends is ignored
+        """Hold the socket, with the tactile stream's keep-alive line."""
+        super().__init__(websocket, keep_alive_s, _KEEP_ALIVE)
 
     async def forward(self, hub: tactile.TactileHub, rsc: str, after: int | None) -> None:
         seen = after or 0

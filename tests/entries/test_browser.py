@@ -100,8 +100,8 @@ def test_keyboard_alone_enters_an_athlete_and_reads_a_refusal(
     assert page.get_by_role("status").inner_text() == "The entry was made."
     _tab_to(page, "f-participant_code", 400)
     page.keyboard.type(sprinter)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     alert = page.get_by_role("alert")
     assert "(duplicate_entry)" in alert.inner_text()
     violations = axe_violations(page)

@@ -73,6 +73,22 @@ def fresh_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def staff_sign_in(page: Page, node: str, username: str, password: str, purpose: str) -> None:
+    """Sign in on `/staff/login` with the mouse; fail with the server's answer if refused.
+
+    The sign-in's POST is awaited (60 s, the machine may be loaded by a full run) and must
+    answer 303; then the dashboard `/staff/` must load.
+    """
+    page.goto(f"{node}/staff/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Purpose of this session").select_option(purpose)
+    with page.expect_response(f"{node}/staff/login", timeout=60_000) as posted:
+        page.get_by_role("button", name="Sign in").click()
+    assert posted.value.status == 303, f"{posted.value.status}: {posted.value.text()[:2000]}"
+    page.wait_for_url(f"{node}/staff/", timeout=60_000)
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.2 A/AA and best practices) on the page; return its violations."""
     source = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 from tests.operators import PASSWORD
-from tests.web.browsing import axe_violations, live_server, readable
+from tests.web.browsing import axe_violations, live_server, readable, staff_sign_in
 from tests.web.test_accreditation_pages_support import (
     AccreditationWorld,
     build_world,
@@ -84,14 +84,7 @@ def node(
 
 
 def _sign_in(page: Page, node: str, username: str) -> None:
-    page.goto(f"{node}/staff/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Purpose of this session").select_option("accreditation")
-    with page.expect_response(f"{node}/staff/login") as posted:
-        page.get_by_role("button", name="Sign in").click()
-    assert posted.value.status == 303, posted.value.text()
-    page.wait_for_url(f"{node}/staff/")
+    staff_sign_in(page, node, username, PASSWORD, "accreditation")
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +165,8 @@ def test_form_errors_and_the_import_report_have_no_axe_violations(  # noqa: PLR0
     page = context.new_page()
     prefix = "/staff" if lang == "en" else "/staff/fr"
     page.goto(f"{node}{prefix}/accreditation/{world.numbers['GR-003']}")
-    page.locator("#step-refuse button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#step-refuse button").click()
     assert page.get_by_role("alert").is_visible()
     _assert_accessible(page, lang, f"refusal without a reason ({lang})")
     context.close()
@@ -184,18 +177,18 @@ def test_form_errors_and_the_import_report_have_no_axe_violations(  # noqa: PLR0
     page.goto(f"{node}{prefix}/portal")
     page.locator("#f-reference").fill("BAD REF")
     page.locator("#f-nationality").fill("france")
-    page.locator(
-        "#register button[type=submit], form[action$='/portal/register'] button"
-    ).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(
+            "#register button[type=submit], form[action$='/portal/register'] button"
+        ).first.click()
     assert page.get_by_role("alert").is_visible()
     assert page.locator("#f-nationality").get_attribute("aria-invalid") == "true"
     _assert_accessible(page, lang, f"registration errors ({lang})")
     csv = tmp_path / "people.csv"
     csv.write_text("reference,family_name,gender\nX-1,Test,Q\n", encoding="utf-8")
     page.locator("#f-people").set_input_files(str(csv))
-    page.locator("form[action$='/portal/import'] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[action$='/portal/import'] button").click()
     _assert_accessible(page, lang, f"import refused ({lang})")
     context.close()
 

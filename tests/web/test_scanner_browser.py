@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 from tests.diffusion.conftest import copy_sqlite_node
 from tests.operators import PASSWORD
 from tests.ticketing.conftest import Clock
-from tests.web.browsing import axe_violations, chromium, live_server, readable
+from tests.web.browsing import axe_violations, chromium, live_server, readable, staff_sign_in
 from tests.web.test_scanner_support import GATE_STAFF, ScannerWorld, build_scanner_world
 
 from podium.api import create_app
@@ -41,12 +41,7 @@ def browser() -> Iterator[Browser]:
 
 
 def sign_in(page: Page, node: str) -> None:
-    page.goto(f"{node}/staff/login")
-    page.get_by_label("Username").fill(GATE_STAFF)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Purpose of this session").select_option("ticketing")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{node}/staff/")
+    staff_sign_in(page, node, GATE_STAFF, PASSWORD, "ticketing")
 
 
 def keyboard_scan(page: Page, code: str) -> None:
@@ -57,8 +52,8 @@ def keyboard_scan(page: Page, code: str) -> None:
     page.keyboard.press("Tab")  # the Check button
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused in {"Check", "Contrôler"}
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_gate_staff_scan_with_the_keyboard_and_the_page_is_axe_clean(
@@ -91,7 +86,7 @@ def test_the_scanner_works_without_javascript(
     sign_in(page, node)
     page.goto(f"{node}/staff/scanner")
     page.locator("#code").fill(world.ticket_text)
-    page.get_by_role("button", name="Check").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check").click()
     assert "code_missing" in page.get_by_role("alert").inner_text()
     context.close()

@@ -136,8 +136,8 @@ def test_sign_in_page_and_its_error_have_no_axe_violations(page: Page, node: str
     assert axe_violations(page) == []
     page.get_by_label("Username").fill("eu-dpo")
     page.get_by_label("Password").fill("wrong password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
     violations = axe_violations(page)
     assert violations == [], readable(violations)
@@ -151,8 +151,8 @@ def test_operator_form_errors_and_the_refusal_page_have_no_axe_violations(
     page.goto(f"{node}/staff/operators")
     page.get_by_label("Username", exact=True).fill("Bad Name!")
     page.get_by_label("Home country").fill("FR")
-    page.get_by_role("button", name="Create the account").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the account").click()
     assert page.get_by_role("alert").is_visible()
     violations = axe_violations(page)
     assert violations == [], readable(violations)

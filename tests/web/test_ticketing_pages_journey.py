@@ -22,7 +22,7 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 from tests.diffusion.conftest import copy_sqlite_node
 from tests.operators import PASSWORD
-from tests.web.browsing import axe_violations, live_server, readable
+from tests.web.browsing import axe_violations, live_server, readable, staff_sign_in
 
 from podium.api import create_app
 from podium.core.db import Planes, open_planes
@@ -223,8 +223,8 @@ def _staff_scan(page: Page, node: Node, shown: str) -> str:
     """Scan a code on T3's scanner page as gate staff; return the page's main text."""
     page.goto(f"{node.url}/staff/scanner")
     page.locator("#code").fill(shown)
-    page.get_by_role("button", name="Check").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check").click()
     return page.locator("main").inner_text()
 
 
@@ -235,12 +235,7 @@ def _at_the_gate(j: Journey, shown: str) -> tuple[str, str]:
     assert browser is not None
     staff = browser.new_context(reduced_motion="reduce")
     gate = staff.new_page()
-    gate.goto(f"{j.node.url}/staff/login")
-    gate.get_by_label("Username").fill(GATE_STAFF)
-    gate.get_by_label("Password").fill(PASSWORD)
-    gate.get_by_label("Purpose of this session").select_option("ticketing")
-    gate.get_by_role("button", name="Sign in").click()
-    gate.wait_for_url(f"{j.node.url}/staff/")
+    staff_sign_in(gate, j.node.url, GATE_STAFF, PASSWORD, "ticketing")
     first, second = _staff_scan(gate, j.node, shown), _staff_scan(gate, j.node, shown)
     staff.close()
     return first, second

@@ -74,6 +74,13 @@ def test_the_tablet_page_draws_the_sports_playing_area(client: TestClient) -> No
     assert 'class="tactile-net"' not in pitch
 
 
+def test_no_booking_link_when_the_session_is_not_on_sale(client: TestClient) -> None:
+    page = client.get(f"/en/units/{FOOTBALL_FINAL}/tactile")
+    assert page.status_code == 200
+    assert 'id="tablet-booking"' not in page.text
+    assert "/tickets/sessions/" not in page.text
+
+
 def test_a_sport_without_a_ball_says_so(client: TestClient) -> None:
     page = client.get(f"/en/units/{MARATHON}/tactile")
     assert page.status_code == 200

@@ -11,8 +11,9 @@
   ball, and keys or buttons send key events (`/assets/tactile_input.js`, posting to
   `POST /api/tactile/{rsc}/frames` with the session's CSRF token).
 
-The booking of a tactile tablet belongs to the ticketing add-on, which does not exist
-yet: the tablet page carries no booking link until it does.
+The tablet page links to the booking of a tactile tablet: the tablet add-on of the
+ticketing (`/{lang}/tickets/sessions/{code}#tablets`, booked with the seats), with the
+tablets left for the unit's session, when that session is on sale.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from podium.accessibility import tactile, tactile_rules
 from podium.games import queries
 from podium.games.schemas import UnitPublic
 from podium.results import unit_results
+from podium.ticketing import TicketingNotFoundError, session_availability
 from podium.web.auth import CurrentOperator
 from podium.web.deps import GamesSession
 from podium.web.i18n import LANGS, other_lang
@@ -83,6 +85,24 @@ def _sides(session: Session, rsc: str) -> list[str]:
     return nocs[:2] if len(nocs) >= 2 else []
 
 
+def _tablet_booking(session: Session, found: UnitPublic) -> dict[str, Any] | None:
+    """Return the unit's session code and the tactile tablets left, if the session is on sale.
+
+    None when the unit has no session, the session is not ticketed, or it offers no tablet
+    add-on (a venue without tablets).
+    """
+    if found.session_code is None:
+        return None
+    try:
+        rows = session_availability(session, found.session_code)
+    except TicketingNotFoundError:
+        return None
+    tablets = [r for r in rows if r.kind == "tablet"]
+    if not tablets:
+        return None
+    return {"session": found.session_code, "left": sum(r.available for r in tablets)}
+
+
 def _field(family: tactile_rules.Family) -> dict[str, Any]:
     width, height = FIELDS[family]
     return {"family": family, "width": width, "height": height}
@@ -104,6 +124,7 @@ def tablet(request: Request, session: GamesSession, rsc: str) -> Response:
         "field": _field(family) if family else None,
         "stream": f"/feed/tactile/{found.rsc}",
         "vibrations": VIBRATIONS,
+        "booking": _tablet_booking(session, found),
     }
     return render(request, "tactile/tablet.html", context)
 

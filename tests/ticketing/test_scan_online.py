@@ -191,3 +191,67 @@ def test_uploads_of_two_offline_devices_report_the_double_entry(gates: Gates) ->
     with pytest.raises(DeviceError) as error:
         record_uploads(gates.planes, gates.north, offline[gates.south].log, later)
     assert error.value.code == "device_upload_mismatch"
+
+
+def _offline_gates(gates: Gates) -> dict[str, OfflineGate]:
+    keys = PackageKeys(gates.box.office.keyring, gates.box.office.code_keys)
+    trusted = gates.box.office.keyring.public_key_set()
+    offline = {}
+    for device in (gates.north, gates.south):
+        with gates.planes.games_session() as games:
+            data = build_device_package(games, device, keys, gates.at - timedelta(hours=1))
+        offline[device] = OfflineGate.load(data, trusted, gates.at, device=device)
+    return offline
+
+
+def _offline_scan(
+    gates: Gates, gate: OfflineGate, minutes: int, direction: Direction = Direction.ENTRY
+) -> None:
+    at = gates.at + timedelta(minutes=minutes)
+    nonce = f"off-{gate.device[-6:]}-{minutes:04d}-{direction.value}"
+    shown = gates.shown(gates.ticket.credential, at)
+    assert gate.scan(shown, GateScan("G1", nonce, at, direction)).admitted
+
+
+def test_an_uploaded_offline_entry_puts_the_ticket_inside_for_online_gates(gates: Gates) -> None:
+    north = _offline_gates(gates)[gates.north]
+    _offline_scan(gates, north, 0)
+    record_uploads(gates.planes, gates.north, north.log, gates.at + timedelta(minutes=1))
+    later = gates.at + timedelta(minutes=2)
+    text = gates.ticket.credential
+    assert gates.scan(gates.south, gates.shown(text, later), later) is Reason.ALREADY_INSIDE
+    out = gates.at + timedelta(minutes=3)
+    exit_ = gates.scan(gates.south, gates.shown(text, out), out, direction=Direction.EXIT)
+    assert exit_ is Reason.ADMITTED
+
+
+def test_presence_follows_the_newest_scan_time_whatever_the_upload_order(gates: Gates) -> None:
+    offline = _offline_gates(gates)
+    north, south = offline[gates.north], offline[gates.south]
+    _offline_scan(gates, south, 0)
+    _offline_scan(gates, south, 5, Direction.EXIT)
+    _offline_scan(gates, north, 10)
+    record_uploads(gates.planes, gates.north, north.log, gates.at + timedelta(minutes=12))
+    # South's exit (minute 5) is older than north's entry (minute 10): the ticket stays inside.
+    report = record_uploads(gates.planes, gates.south, south.log, gates.at + timedelta(minutes=12))
+    assert (report.stored, report.double_entries) == (2, [])
+    text, at = gates.ticket.credential, gates.at + timedelta(minutes=13)
+    assert gates.scan(gates.south, gates.shown(text, at), at) is Reason.ALREADY_INSIDE
+    # A newer exit uploaded later does take it out.
+    _offline_scan(gates, north, 20, Direction.EXIT)
+    record_uploads(gates.planes, gates.north, north.log, gates.at + timedelta(minutes=21))
+    at = gates.at + timedelta(minutes=22)
+    assert gates.scan(gates.south, gates.shown(text, at), at) is Reason.ADMITTED
+
+
+def test_an_online_scan_moves_the_ticket_even_when_its_device_clock_is_behind(
+    gates: Gates,
+) -> None:
+    north = _offline_gates(gates)[gates.north]
+    _offline_scan(gates, north, 0)
+    _offline_scan(gates, north, 20, Direction.EXIT)
+    record_uploads(gates.planes, gates.north, north.log, gates.at + timedelta(minutes=21))
+    text, behind = gates.ticket.credential, gates.at + timedelta(minutes=15)
+    assert gates.scan(gates.south, gates.shown(text, behind), behind) is Reason.ADMITTED
+    at = gates.at + timedelta(minutes=16)
+    assert gates.scan(gates.south, gates.shown(text, at), at) is Reason.ALREADY_INSIDE

@@ -6,8 +6,10 @@ device by its id; who holds the ticket is in the sovereign plane (`TicketHolder`
 - `gate_device`: a scanner registered by staff for one venue and some gates.
 - `gate_scan`: every decided scan, online or uploaded from an offline device; the nonce
   is unique, so a scan sent twice is stored once (idempotency).
-- `gate_presence`: per ticket, inside or not (anti-passback); the row an online scan
-  locks so that two devices racing on one ticket make exactly one entry.
+- `gate_presence`: per ticket, inside or not (anti-passback), as the newest admitted scan
+  by scan time left it, online or uploaded from an offline device; the row an online scan
+  locks so that two devices racing on one ticket make exactly one entry. Tickets only:
+  cards are not checked for passback.
 """
 
 from __future__ import annotations
@@ -91,12 +93,16 @@ class GateScanRow(GamesBase):
 
 
 class GatePresence(GamesBase):
-    """Whether a ticket is inside its venue, as the online scans left it.
+    """Whether a ticket is inside its venue, as its newest admitted scan left it.
+
+    Online scans and uploaded offline scans move it alike
+    (`podium.ticketing.scanning`); a scan older than `changed_at` does not.
 
     Attributes:
         credential_id: the ticket number.
         inside: True after an admitted entry, False after an admitted exit.
-        changed_at: the time of the scan that set it.
+        changed_at: the scan time of the admitted scan that set it
+            (`podium.ticketing.scanning.NEVER_MOVED` before any).
 
     """
 

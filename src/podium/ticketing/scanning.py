@@ -13,16 +13,28 @@ Online ticket state (`OnlineTicketState`): the ticket revocation list of
 the ticket row's current serial and status (found by its number, `TicketNumber`), the
 presence row.
 
-`record_uploads` stores an offline device's scans (a nonce already stored counts once);
+`record_uploads` stores an offline device's scans (a nonce already stored counts once) and,
+in the same transaction, moves the presence of every ticket an uploaded scan admitted;
 `double_entries` replays every stored ticket scan and reports the tickets that entered
 twice without an exit (`podium.gates.merge_scans`).
+
+Presence (`GatePresence`) is what the newest admitted ticket scan left: inside after an
+entry, outside after an exit, with `changed_at` the newest scan time that moved it. An
+uploaded scan moves it only when it is not older than `changed_at` (decided by scan time,
+the order `merge_scans` replays, never by upload order): an offline device's old exit
+uploaded after a newer entry leaves the ticket inside. An online scan is decided on the
+locked, current presence, so it is the newest movement whatever time its device gives:
+it always moves the ticket, and `changed_at` never goes back, so an older upload arriving
+afterwards cannot undo it. Accreditation cards have no presence: a card is not checked
+for passback (the scan rules of `podium.gates.rules` have no such check), and card and
+ticket numbers are separate series, so `gate_presence` holds tickets only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -55,6 +67,7 @@ from podium.ticketing.models_scans import GateDevice, GatePresence, GateScanRow
 from podium.ticketing.models_tickets import TicketNumber, TicketRevocation
 
 __all__ = [
+    "NEVER_MOVED",
     "OnlineTicketState",
     "ScanContext",
     "ScanRequest",
@@ -63,6 +76,10 @@ __all__ = [
     "record_uploads",
     "scan_online",
 ]
+
+
+NEVER_MOVED = datetime(1970, 1, 1, tzinfo=UTC)
+"""`GatePresence.changed_at` of a ticket no admitted scan has moved yet (outside)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +199,16 @@ class OnlineTicketState:
         return bool(inside)
 
 
-def _lock_presence(games: Session, credential_id: int, at: datetime) -> None:
+def _insert(games: Session) -> Callable[..., Any]:
+    """Return the dialect's INSERT, which has ON CONFLICT (PostgreSQL and SQLite)."""
+    return pg_insert if games.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _lock_presence(games: Session, credential_id: int) -> None:
     """Create the ticket's presence row if absent and lock it until the transaction ends."""
-    dialect = games.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     games.execute(
-        insert(GatePresence)
-        .values(credential_id=credential_id, inside=False, changed_at=at)
+        _insert(games)(GatePresence)
+        .values(credential_id=credential_id, inside=False, changed_at=NEVER_MOVED)
         .on_conflict_do_nothing(index_elements=["credential_id"])
     )
     # A no-op update takes the row lock (PostgreSQL) / holds the write lock (SQLite).
@@ -229,14 +249,53 @@ def _scan_of(games: Session, device: DeviceInfo, request: ScanRequest, code: str
     )
 
 
+def _move_presence(games: Session, credential_id: int, direction: Direction, at: datetime) -> None:
+    """Put a ticket inside (entry) or outside (exit) as of an uploaded scan's time.
+
+    One upsert: a ticket with no presence row gets one; an existing row changes only when
+    its last movement is not newer than `at` (ties: the scan stored last wins). The row
+    stays locked until the transaction ends.
+
+    Args:
+        games: the upload's games-plane session.
+        credential_id: the ticket number.
+        direction: the admitted scan's direction.
+        at: the admitted scan's time (aware UTC).
+
+    """
+    statement = _insert(games)(GatePresence).values(
+        credential_id=credential_id, inside=direction is Direction.ENTRY, changed_at=at
+    )
+    games.execute(
+        statement.on_conflict_do_update(
+            index_elements=["credential_id"],
+            set_={"inside": statement.excluded.inside, "changed_at": statement.excluded.changed_at},
+            where=GatePresence.changed_at <= statement.excluded.changed_at,
+        )
+    )
+
+
+def _moved_ticket(decision: Decision) -> int | None:
+    """Return the ticket number whose presence a decision moves (an admitted ticket), or None."""
+    if decision.admitted and decision.kind is Kind.TICKET:
+        return decision.credential_id
+    return None
+
+
 def _store(games: Session, request: ScanRequest, decision: Decision, received: datetime) -> None:
     games.add(_row(request, decision, online=True, received=received))
-    number = decision.credential_id
-    if decision.admitted and decision.kind is Kind.TICKET and number is not None:
+    number = _moved_ticket(decision)
+    if number is not None:
+        # Decided on the row `_lock_presence` holds: the newest movement, whatever its time.
+        where = GatePresence.credential_id == number
+        last = games.scalar(select(GatePresence.changed_at).where(where))
         games.execute(
             update(GatePresence)
-            .where(GatePresence.credential_id == number)
-            .values(inside=request.direction is Direction.ENTRY, changed_at=request.at)
+            .where(where)
+            .values(
+                inside=request.direction is Direction.ENTRY,
+                changed_at=request.at if last is None else max(last, request.at),
+            )
         )
     games.flush()
 
@@ -265,7 +324,7 @@ def _decide_in(
 ) -> Decision:
     _, code = split_screen_text(request.code)
     if isinstance(verified, Credential) and verified.kind is Kind.TICKET:
-        _lock_presence(games, verified.credential_id, request.at)
+        _lock_presence(games, verified.credential_id)
     first = _previous(games, request.nonce)
     if first is not None:
         return first.replayed()
@@ -330,6 +389,10 @@ def record_uploads(
 ) -> UploadReport:
     """Store an offline device's scans (one transaction) and report the double entries.
 
+    In the same transaction, each ticket an uploaded scan admitted has its presence moved
+    by its newest such scan (inside after an entry, outside after an exit), unless a newer
+    scan, online or uploaded, already moved it (see the module docstring).
+
     Args:
         planes: the node's planes.
         device_id: the uploading device; every record must name it.
@@ -355,6 +418,7 @@ def record_uploads(
         nonces = [r.nonce for r in records]
         known = set(games.scalars(select(GateScanRow.nonce).where(GateScanRow.nonce.in_(nonces))))
         fresh = {r.nonce: r for r in records if r.nonce not in known}
+        newest: dict[int, ScanRecord] = {}
         for record in fresh.values():
             decision = Decision(
                 record.admitted,
@@ -364,9 +428,22 @@ def record_uploads(
                 record.kind,
             )
             games.add(_row(record, decision, online=False, received=received))
+            number = _moved_ticket(decision)
+            if number is not None and (
+                number not in newest or _replay_order(newest[number]) < _replay_order(record)
+            ):
+                newest[number] = record
+        # Ticket number order: concurrent uploads lock presence rows in one order.
+        for number, record in sorted(newest.items()):
+            _move_presence(games, number, record.direction, record.at)
         games.flush()
         doubles = _double_entries(games)
     return UploadReport(len(fresh), len(records) - len(fresh), doubles)
+
+
+def _replay_order(record: ScanRecord) -> tuple[datetime, str, str]:
+    """Return the order `podium.gates.merge_scans` replays scans in: time, device, nonce."""
+    return record.at, record.device, record.nonce
 
 
 def _double_entries(games: Session) -> list[DoubleEntry]:

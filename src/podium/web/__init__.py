@@ -20,6 +20,7 @@ from podium.web import (
     scanner_pages,
     schedule_pages,
     staff_pages,
+    statement_pages,
     tactile_pages,
     ticketing_pages,
     unit_pages,
@@ -41,6 +42,7 @@ router.include_router(accessibility_pages.router)
 router.include_router(tactile_pages.router)
 router.include_router(ticketing_pages.router)
 router.include_router(scanner_pages.router)
+router.include_router(statement_pages.router)
 
 _ASSETS = {
     "podium.css": "text/css; charset=utf-8",

@@ -63,8 +63,10 @@ def test_bundled_policy_declares_the_committee_roles_and_purposes() -> None:
         "accessibility-coordinator",
         "results-manager",
         "support-engineer",
+        "gate-staff",
     } <= PDP.roles
     assert PDP.purposes >= {
+        "access-control",
         "accreditation",
         "vetting",
         "ticketing",
@@ -158,6 +160,17 @@ def test_admin_sees_no_participant_or_spectator_data() -> None:
     for category, purpose in itertools.product(PERSONAL, PDP.purposes):
         if category is not C.OPERATOR:
             assert PDP.decide(category, {"admin"}, purpose, EU).effect is Effect.DENY
+
+
+def test_gate_staff_see_no_personal_data_for_any_purpose_anywhere() -> None:
+    for category, purpose, region in itertools.product(PERSONAL, PDP.purposes, Region):
+        decision = PDP.decide(category, {"gate-staff"}, purpose, region)
+        assert decision.effect is Effect.DENY, (category, purpose, region)
+
+
+def test_a_session_for_access_control_sees_no_personal_data_whatever_its_roles() -> None:
+    for category, region in itertools.product(PERSONAL, Region):
+        assert PDP.decide(category, PDP.roles, "access-control", region).effect is Effect.DENY
 
 
 def test_nobody_ever_sees_credentials() -> None:

@@ -41,7 +41,7 @@ def browser() -> Iterator[Browser]:
 
 
 def sign_in(page: Page, node: str) -> None:
-    staff_sign_in(page, node, GATE_STAFF, PASSWORD, "ticketing")
+    staff_sign_in(page, node, GATE_STAFF, PASSWORD, "access-control")
 
 
 def keyboard_scan(page: Page, code: str) -> None:

@@ -13,8 +13,10 @@ from tests.diffusion.conftest import copy_sqlite_node
 from tests.operators import PASSWORD
 from tests.ticketing.conftest import Clock
 from tests.web.test_scanner_support import (
+    BOX_OFFICE,
     GATE_STAFF,
     OTHER_STAFF,
+    STAFF,
     ScannerWorld,
     build_scanner_world,
 )
@@ -22,6 +24,9 @@ from tests.web.test_scanner_support import (
 from podium.api import create_app
 from podium.core.db import Planes
 from podium.paris2024 import ImportReport
+from podium.privacy.operators import Principal
+from podium.privacy.regions import Region
+from podium.ticketing import ticket_view
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
@@ -42,7 +47,7 @@ def client(world: ScannerWorld) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, username: str) -> None:
-    data = {"username": username, "password": PASSWORD, "purpose": "ticketing"}
+    data = {"username": username, "password": PASSWORD, "purpose": STAFF[username][1]}
     assert client.post("/staff/login", data=data).status_code == 303
 
 
@@ -62,10 +67,50 @@ def post_scan(
     return str(response.text)
 
 
-def test_the_scanner_needs_a_sign_in_and_a_gate_role(client: TestClient) -> None:
+@pytest.mark.parametrize("username", [OTHER_STAFF, BOX_OFFICE])
+def test_the_scanner_needs_a_sign_in_and_the_gate_staff_role(
+    client: TestClient, world: ScannerWorld, username: str
+) -> None:
     assert client.get("/staff/scanner").headers["location"].startswith("/staff/login")
-    sign_in(client, OTHER_STAFF)
+    sign_in(client, username)
     assert client.get("/staff/scanner").status_code == 403
+    body = {"device": world.lane.split("|")[0], "code": "x", "gate": "G1", "nonce": "nonce-0001"}
+    refused = client.post("/api/gates/scan", json=body)
+    assert (refused.status_code, refused.json()["error"]) == (403, "role_missing")
+
+
+def test_a_gate_staff_session_sees_no_orders_nor_holders(
+    client: TestClient, world: ScannerWorld
+) -> None:
+    sign_in(client, GATE_STAFF)
+    account = world.box.shop.fan("Léa Dupont")
+    orders = client.get("/api/ticketing/staff/orders", params={"account": account})
+    assert (orders.status_code, orders.json()["error"]) == (403, "role_missing")
+    doubles = client.get("/api/gates/double-entries")
+    assert (doubles.status_code, doubles.json()["error"]) == (403, "role_missing")
+    package = client.get(f"/api/gates/devices/{world.lane.split('|')[0]}/package")
+    assert package.status_code == 403  # it holds the ticket code keys
+    ticket = world.box.buy(account)[0]
+    with world.box.desk() as desk:
+        seen = {
+            username: ticket_view(desk, ticket.ticket_id, principal=_principal(username))
+            for username in (GATE_STAFF, BOX_OFFICE)
+        }
+    assert (seen[GATE_STAFF].holder_name, seen[BOX_OFFICE].holder_name) == (None, "Léa Dupont")
+
+
+def _principal(username: str) -> Principal:
+    roles, purpose = STAFF[username]
+    return Principal(
+        operator_id=f"op-{username}",
+        username=username,
+        display_name=username,
+        roles=frozenset(roles),
+        purposes=frozenset({purpose}),
+        region=Region.EU_EEA,
+        scopes=None,
+        purpose=purpose,
+    )
 
 
 def test_gate_staff_admit_a_ticket_then_see_the_second_entry_refused(

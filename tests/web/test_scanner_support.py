@@ -1,4 +1,8 @@
-"""What the scanner page tests share: a SQLite node with a sold ticket, a device, gate staff."""
+"""What the scanner page tests share: a SQLite node with a sold ticket, a device, staff.
+
+Gate staff hold the `gate-staff` role and declare `access-control`; the box office's
+`ticketing-agent` and a results manager are there to be refused at the gate.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +23,24 @@ from podium.privacy.spine import open_spine
 from podium.ticketing import TicketedSession, load_inventory, load_venue_plans
 from podium.ticketing.devices import register_device
 
-__all__ = ["GATE_STAFF", "OTHER_STAFF", "ScannerWorld", "build_scanner_world"]
+__all__ = [
+    "BOX_OFFICE",
+    "GATE_STAFF",
+    "OTHER_STAFF",
+    "STAFF",
+    "ScannerWorld",
+    "build_scanner_world",
+]
 
 GATE_STAFF = "gate-agent"
+BOX_OFFICE = "box-office"
 OTHER_STAFF = "results-person"
+STAFF = {
+    GATE_STAFF: (("gate-staff",), "access-control"),
+    BOX_OFFICE: (("ticketing-agent",), "ticketing"),
+    OTHER_STAFF: (("results-manager",), "results"),
+}
+"""Username -> (roles, the one purpose it may declare)."""
 
 
 @dataclass
@@ -58,10 +76,7 @@ def build_scanner_world(node: Path, clock: Clock) -> ScannerWorld:
         venue = str(games.get_one(TicketedSession, SESSION).venue_code)
         device = register_device(games, venue, {"G1": "1"}, "North lane 1", clock())
     with planes.sovereign_session() as session:
-        for username, roles in (
-            (GATE_STAFF, ("ticketing-agent",)),
-            (OTHER_STAFF, ("results-manager",)),
-        ):
+        for username, (roles, purpose) in STAFF.items():
             create_operator(
                 session,
                 username=username,
@@ -69,7 +84,7 @@ def build_scanner_world(node: Path, clock: Clock) -> ScannerWorld:
                 home_country="FR",
                 organisation="PARIS2024",
                 roles=roles,
-                purposes=("ticketing",),
+                purposes=(purpose,),
                 known_roles=spine.pdp.roles,
                 known_purposes=spine.pdp.purposes,
                 password=PASSWORD,

@@ -92,8 +92,8 @@ def node(
             display_name="Gate agent",
             home_country="FR",
             organisation="PARIS2024",
-            roles=("ticketing-agent",),
-            purposes=("ticketing",),
+            roles=("gate-staff",),
+            purposes=("access-control",),
             known_roles=spine.pdp.roles,
             known_purposes=spine.pdp.purposes,
             password=PASSWORD,
@@ -235,7 +235,7 @@ def _at_the_gate(j: Journey, shown: str) -> tuple[str, str]:
     assert browser is not None
     staff = browser.new_context(reduced_motion="reduce")
     gate = staff.new_page()
-    staff_sign_in(gate, j.node.url, GATE_STAFF, PASSWORD, "ticketing")
+    staff_sign_in(gate, j.node.url, GATE_STAFF, PASSWORD, "access-control")
     first, second = _staff_scan(gate, j.node, shown), _staff_scan(gate, j.node, shown)
     staff.close()
     return first, second

@@ -10,7 +10,7 @@ routes and proves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,6 +31,7 @@ __all__ = [
     "SpineDep",
     "StaffSignInRequiredError",
     "optional_operator",
+    "permit",
     "require_operator",
     "require_scope",
     "sovereign_session",
@@ -112,19 +113,50 @@ OptionalOperator = Annotated[Principal | None, Depends(optional_operator)]
 CurrentOperator = Annotated[Principal, Depends(require_operator)]
 
 
-def require_scope(scope: str) -> Callable[[Principal], Principal]:
-    """Return a dependency that admits an operator whose credentials carry `scope`.
+def permit(principal: Principal, scope: str, roles: Iterable[str] | None = None) -> None:
+    """Refuse a token without `scope`, or a staff session without one of `roles`.
+
+    A staff sign-in session carries no scopes (`Principal.allows` says yes to every one):
+    where a route acts on no personal data the policy could deny field by field (scans,
+    orders, devices), `roles` bounds the sessions it admits.
+
+    Args:
+        principal: the operator.
+        scope: `domain:resource:action`, what a token must carry.
+        roles: the roles of which a session must hold one; None admits every session
+            (the policy decision point then decides what it sees).
+
+    Raises:
+        PermissionDeniedError: `scope_missing` (token) or `role_missing` (session), HTTP 403.
+    """
+    if principal.scopes is None and roles is not None:
+        needed = frozenset(roles)
+        if not principal.roles & needed:
+            wanted = ", ".join(sorted(needed))
+            raise PermissionDeniedError(
+                f"this page or route needs one of the roles {wanted}", code="role_missing"
+            )
+        return
+    if not principal.allows(scope):
+        raise PermissionDeniedError(f"this token lacks the scope {scope}", code="scope_missing")
+
+
+def require_scope(
+    scope: str, *, roles: Iterable[str] | None = None
+) -> Callable[[Principal], Principal]:
+    """Return a dependency that admits a token carrying `scope` (a session: see `permit`).
 
     Args:
         scope: `domain:resource:action`, e.g. `people:person:read`.
+        roles: the roles of which a staff session must hold one; None: any session.
 
     Raises:
-        PermissionDeniedError: (from the dependency) the token lacks the scope (HTTP 403).
+        PermissionDeniedError: (from the dependency) `scope_missing` or `role_missing` (403).
     """
+    needed = None if roles is None else frozenset(roles)
 
     def dependency(principal: CurrentOperator) -> Principal:
-        if not principal.allows(scope):
-            raise PermissionDeniedError(f"this token lacks the scope {scope}", code="scope_missing")
+        permit(principal, scope, needed)
         return principal
 
     return dependency

@@ -9,8 +9,13 @@ nonce, so a form sent twice (reload) gets the first decision back (`duplicate_sc
 decision is shown large, in colour, with a mark and words, inside a live region:
 `role="alert"` (assertive) for a refusal, `role="status"` (polite) for an admission.
 
-Who may scan: a staff session with the `ticketing-agent` or `admin` role, or a token with
-`gates:device:scan`. The decision is `podium.ticketing.scanning.scan_online`, the same as
+Who may scan: a staff session with the `gate-staff` or `admin` role, or a token with
+`gates:device:scan` (`GATE_ROLES`, the same for the scan API). Gate staff declare the
+purpose `access-control` and reach no personal data (`podium/privacy/policy.toml`). The
+box office's `ticketing-agent` does not scan by that role alone: it reads holders and
+refunds orders, which a gate agent must not, and scanning is not part of selling; box
+office staff who also work a gate are given both roles, so the combination is visible on
+their account. The decision is `podium.ticketing.scanning.scan_online`, the same as
 `POST /api/gates/scan`; `gate_services` is shared with that API. The clock is
 `app.state.clock` when the application sets one (tests and demos move it).
 """
@@ -28,7 +33,7 @@ from sqlalchemy.orm import Session
 from podium.accreditation import LiveGateState, open_desk
 from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
-from podium.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from podium.core.errors import InvalidInputError, NotFoundError
 from podium.gates import Decision, Direction, GateState, PublicKeySet
 from podium.privacy.operators import Principal
 from podium.ticketing import (
@@ -39,16 +44,18 @@ from podium.ticketing import (
     open_ticket_office,
     scan_online,
 )
-from podium.web.auth import CurrentOperator
+from podium.web.auth import CurrentOperator, permit
 from podium.web.rendering import render
 from podium.web.staff_support import FormOperator, StaffRoute
 
-__all__ = ["GATE_ROLES", "GateServices", "gate_services", "router"]
+__all__ = ["GATE_MANAGER_ROLES", "GATE_ROLES", "GateServices", "gate_services", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=StaffRoute)
 
-GATE_ROLES = frozenset({"ticketing-agent", "admin"})
-"""Staff roles that may use the scanner page (a token needs `gates:device:scan`)."""
+GATE_ROLES = frozenset({"gate-staff", "admin"})
+"""Staff roles that may scan, on the page or the API (a token needs `gates:device:scan`)."""
+GATE_MANAGER_ROLES = frozenset({"admin"})
+"""Staff roles that may register devices and read the merge (a token: `gates:device:manage`)."""
 Lang = Literal["en", "fr"]
 _PREFIX: dict[Lang, str] = {"en": "/staff/scanner", "fr": "/staff/fr/scanner"}
 _HEADERS = {
@@ -156,16 +163,7 @@ Services = Annotated[GateServices, Depends(gate_services)]
 
 
 def _may_scan(principal: Principal) -> None:
-    allowed = (
-        principal.roles & GATE_ROLES
-        if principal.scopes is None
-        else principal.allows("gates:device:scan")
-    )
-    if not allowed:
-        raise PermissionDeniedError(
-            "the scanner is for gate staff (ticketing-agent) or a device token",
-            code="scanner_not_allowed",
-        )
+    permit(principal, "gates:device:scan", GATE_ROLES)
 
 
 def _lang(request: Request) -> Lang:

@@ -47,7 +47,9 @@ def _audio(description: Description, lang: str) -> str:
     return f"/api/units/{description.unit}/descriptions/{seq}/{index}.{lang}.wav"
 
 
-def _page(request: Request, name: str, query: str, found: list[Description]) -> Response:
+def _page(
+    request: Request, name: str, query: str, found: list[Description], unit: str | None = None
+) -> Response:
     lang = lang_of(request)
     sentences = [(d.id, d.text(lang), _audio(d, lang)) for d in found[-SHOWN:]]
     context = {
@@ -56,6 +58,8 @@ def _page(request: Request, name: str, query: str, found: list[Description]) -> 
         "stream": f"/feed/descriptions?{query}&lang={lang}",
         "last_id": sentences[-1][0] if sentences else "",
         "refresh": request.url.path,
+        # A unit's channel links back to the unit's results, as its tactile page does.
+        "results": f"/{lang}/units/{unit}" if unit else None,
     }
     return render(request, "accessibility/described.html", context)
 
@@ -67,7 +71,7 @@ async def unit_described(request: Request, rsc: str) -> Response:
     info = service.units.get(rsc)
     if info is None:
         raise NotFoundError(f"no unit {rsc}", code="unit_not_found")
-    page = _page(request, info.name, f"unit={rsc}", service.channel(Channel(unit=rsc)))
+    page = _page(request, info.name, f"unit={rsc}", service.channel(Channel(unit=rsc)), rsc)
     page.headers["Cache-Control"] = "no-store"
     return page
 

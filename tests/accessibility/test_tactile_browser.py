@@ -24,7 +24,7 @@ from podium.core.db import Planes
 from podium.core.settings import Settings
 from podium.privacy.spine import Spine
 from tests.accessibility.tactile_support import FOOTBALL_FINAL, Tracker, tracker
-from tests.web.browsing import axe_violations, chromium, live_server, readable
+from tests.web.browsing import axe_violations, chromium, live_server, readable, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -129,14 +129,6 @@ def test_posted_frames_move_the_ball_and_a_goal_is_announced(
     no_axe_violations(tablet)
 
 
-def _tab_to(page: Page, element_id: str, limit: int = 25) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    pytest.fail(f"#{element_id} not reached in {limit} Tab presses")
-
-
 def test_the_input_page_by_keyboard_alone_drives_the_tablet(context: BrowserContext) -> None:
     tablet = connected_tablet(context)
     staff = context.new_page()
@@ -144,7 +136,7 @@ def test_the_input_page_by_keyboard_alone_drives_the_tablet(context: BrowserCont
     left = staff.locator("#tactile-left").input_value()
     right = staff.locator("#tactile-right").input_value()
     assert {left, right} == {"FRA", "ESP"}
-    _tab_to(staff, "tactile-surface")
+    tab_to(staff, "e.id === 'tactile-surface'", 25)
     assert staff.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     for _ in range(5):
         staff.keyboard.press("Shift+ArrowRight")

@@ -15,7 +15,7 @@ from podium.paris2024 import ImportReport
 from podium.people import Participant
 from tests.entries.node import EntriesNode, entries_node
 from tests.operators import PASSWORD
-from tests.web.browsing import axe_violations, chromium, fresh_page, live_server, readable
+from tests.web.browsing import axe_violations, chromium, fresh_page, live_server, readable, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -67,17 +67,9 @@ def sprinter(node: EntriesNode) -> str:
         return next(code for code in candidates if code not in in_100)
 
 
-def _tab_to(page: Page, element_id: str, limit: int = 40) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    pytest.fail(f"#{element_id} not reached in {limit} Tab presses")
-
-
 def _sign_in(page: Page, url: str) -> None:
     page.goto(f"{url}/staff/login")
-    _tab_to(page, "f-username")
+    tab_to(page, "e.id === 'f-username'", 40)
     page.keyboard.type("fra-entries")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -90,7 +82,7 @@ def test_keyboard_alone_enters_an_athlete_and_reads_a_refusal(
 ) -> None:
     _sign_in(page, url)
     page.goto(f"{url}/staff/entries?event=ATHM100M")
-    _tab_to(page, "f-event", 400)
+    tab_to(page, "e.id === 'f-event'", 400)
     assert page.evaluate("document.activeElement.value") == "ATHM100M"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "f-participant_code"
@@ -98,7 +90,7 @@ def test_keyboard_alone_enters_an_athlete_and_reads_a_refusal(
     page.keyboard.press("Enter")
     page.wait_for_url("**done=entered*")
     assert page.get_by_role("status").inner_text() == "The entry was made."
-    _tab_to(page, "f-participant_code", 400)
+    tab_to(page, "e.id === 'f-participant_code'", 400)
     page.keyboard.type(sprinter)
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -89,6 +89,23 @@ def staff_sign_in(page: Page, node: str, username: str, password: str, purpose: 
     page.wait_for_url(f"{node}/staff/", timeout=60_000)
 
 
+def tab_to(page: Page, check: str, limit: int = 60, key: str = "Tab") -> None:
+    """Press `key` (Tab, or Shift+Tab to go back) until the focused element passes `check`.
+
+    Args:
+        page: the page, focused anywhere.
+        check: a JavaScript expression of the focused element `e`, such as `e.id === 'f-q'`.
+        limit: how many presses at most before the test fails.
+        key: the key to press.
+
+    """
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(f"(e => {check})(document.activeElement)"):
+            return
+    pytest.fail(f"{check} not reached in {limit} {key} presses")
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.2 A/AA and best practices) on the page; return its violations."""
     source = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 from tests.operators import PASSWORD
-from tests.web.browsing import axe_violations, live_server, readable, staff_sign_in
+from tests.web.browsing import axe_violations, live_server, readable, staff_sign_in, tab_to
 from tests.web.test_accreditation_pages_support import (
     AccreditationWorld,
     build_world,
@@ -97,15 +97,6 @@ def signed_in(browser: Browser, node: str) -> dict[str, Any]:
         states[username] = context.storage_state()
         context.close()
     return states
-
-
-def _tab_to(page: Page, check: str, limit: int = 60) -> None:
-    """Press Tab until `check` (a JavaScript expression) is true of the focused element."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(e => {check})(document.activeElement)"):
-            return
-    pytest.fail(f"{check} not reached in {limit} Tab presses")
 
 
 def _assert_accessible(page: Page, lang: str, what: str) -> None:
@@ -206,24 +197,24 @@ def test_keyboard_alone_searches_opens_approves_and_prints_a_card(
     )
     page = context.new_page()
     page.goto(f"{node}/staff/accreditation")
-    _tab_to(page, "e.id === 'f-q'")
+    tab_to(page, "e.id === 'f-q'")
     page.keyboard.type("LEFEVRE")
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff/accreditation?q=LEFEVRE")
     assert page.get_by_role("table").get_by_text("Zoé LEFÈVRE").is_visible()
-    _tab_to(page, f"e.getAttribute('href') === '/staff/accreditation/{number}'")
+    tab_to(page, f"e.getAttribute('href') === '/staff/accreditation/{number}'")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/staff/accreditation/{number}")
-    _tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Approve'")
+    tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Approve'")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/staff/accreditation/{number}?done=approve")
     assert "Approved." in page.get_by_role("status").inner_text()
-    _tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Print the card'")
+    tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Print the card'")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/staff/accreditation/{number}?done=print")
     assert "Card printed." in page.get_by_role("status").inner_text()
-    _tab_to(page, "(e.getAttribute('href') || '').endsWith('/card.pdf')")
+    tab_to(page, "(e.getAttribute('href') || '').endsWith('/card.pdf')")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     pdf = Path(download.value.path()).read_bytes()

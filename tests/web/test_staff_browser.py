@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import select
 from tests.operators import PASSWORD, TestOperator
-from tests.web.browsing import axe_violations, live_server, readable
+from tests.web.browsing import axe_violations, live_server, readable, tab_to
 
 from podium.api import create_app
 from podium.core.db import Planes
@@ -58,17 +58,9 @@ def node(
         yield url
 
 
-def _tab_to(page: Page, element_id: str, limit: int = 15) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    pytest.fail(f"#{element_id} not reached in {limit} Tab presses")
-
-
 def _sign_in_by_keyboard(page: Page, node: str, username: str, purpose: str) -> None:
     page.goto(f"{node}/staff/login")
-    _tab_to(page, "f-username")
+    tab_to(page, "e.id === 'f-username'", 15)
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "f-password"
@@ -88,7 +80,7 @@ def test_keyboard_alone_signs_in_and_opens_a_persons_page(
 ) -> None:
     _sign_in_by_keyboard(page, node, "eu-accreditation", "accreditation")
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
-    _tab_to(page, "f-code", 40)
+    tab_to(page, "e.id === 'f-code'", 40)
     page.keyboard.type(athlete)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{node}/staff/people/{athlete}")
@@ -99,7 +91,7 @@ def test_keyboard_alone_signs_in_and_opens_a_persons_page(
 
 def test_the_focused_field_is_visibly_outlined(page: Page, node: str) -> None:
     page.goto(f"{node}/staff/login")
-    _tab_to(page, "f-username")
+    tab_to(page, "e.id === 'f-username'", 15)
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
 

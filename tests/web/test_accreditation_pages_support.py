@@ -1,7 +1,8 @@
 """Test data of the accreditation pages (no tests here): organisations, operators and people.
 
-`AccreditationWorld` registers, on the imported node, two media organisations of their
-own (`PDMA`, `PDMB`, so no other test's data is touched), an operator for each, an EU
+`AccreditationWorld` registers, on the imported node (or finds, when the node has them),
+two media organisations of their own (`PDMA`, `PDMB`, so no other test's data is
+touched), an operator for each, an EU
 desk officer of the organising committee (accreditation and vetting roles) and one outside
 the EU, and people with real-looking names (Czech, Polish, Greek) with portraits.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tests.operators import PASSWORD
 
 from podium.accreditation import (
@@ -26,6 +28,8 @@ from podium.accreditation import (
     set_quotas,
 )
 from podium.core.db import Planes
+from podium.core.errors import NotFoundError
+from podium.people import registration_subject
 from podium.privacy.operators import build_principal, create_operator, find_operator
 from podium.privacy.spine import Spine
 
@@ -100,6 +104,8 @@ def _organisations(planes: Planes) -> None:
 def _operators(planes: Planes, spine: Spine) -> None:
     with planes.sovereign_session() as session:
         for username, (country, organisation, roles, purposes) in ACCOUNTS.items():
+            if _exists(session, username):
+                continue
             create_operator(
                 session,
                 username=username,
@@ -120,27 +126,46 @@ def principal_of(planes: Planes, username: str, purpose: str = "accreditation") 
         return build_principal(find_operator(session, username), None, purpose=purpose)
 
 
-_BUILT: dict[int, AccreditationWorld] = {}
+def _exists(session: Session, username: str) -> bool:
+    try:
+        find_operator(session, username)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _registered(planes: Planes, spine: Spine, organisation: str, reference: str) -> int | None:
+    """The accreditation of a reference already registered on this node, if any."""
+    subject = registration_subject(spine.pseudonym_key, organisation, reference)
+    with planes.games_session() as games:
+        return games.scalar(select(Accreditation.id).where(Accreditation.subject_id == subject))
+
+
+def _register(planes: Planes, spine: Spine, organisation: str, person: tuple[str, ...]) -> int:
+    reference, family, given, gender = person
+    found = _registered(planes, spine, organisation, reference)
+    if found is not None:
+        return found
+    fields = {**person_fields(reference, family, given, gender), "organisation": organisation}
+    del fields["email"]
+    registrar = principal_of(
+        planes, "pdma-registrar" if organisation == ORG_A else "pdmb-registrar"
+    )
+    photo = portrait() if organisation == ORG_A else None
+    return register_person(planes, spine, registrar, fields, photo=photo).accreditation_id
 
 
 def build_world(planes: Planes, spine: Spine) -> AccreditationWorld:
-    """Create the organisations, operators and people, once per node and test session."""
-    if id(planes) in _BUILT:
-        return _BUILT[id(planes)]
+    """Create the organisations, operators and people; what a node already has is reused.
+
+    Idempotent on the node's data (a copy of a node that has the world keeps it), so any
+    test module may ask for the world on the shared node or on a copy of it.
+    """
     _organisations(planes)
     _operators(planes, spine)
-    registrar = principal_of(planes, "pdma-registrar")
-    numbers = {}
-    for reference, family, given, gender in PEOPLE:
-        fields = {**person_fields(reference, family, given, gender), "organisation": ORG_A}
-        del fields["email"]
-        outcome = register_person(planes, spine, registrar, fields, photo=portrait())
-        numbers[reference] = outcome.accreditation_id
-    other_fields = {**person_fields("B-1", "Schmidt", "Anna", "W"), "organisation": ORG_B}
-    del other_fields["email"]
-    other = register_person(planes, spine, principal_of(planes, "pdmb-registrar"), other_fields)
-    _BUILT[id(planes)] = AccreditationWorld(numbers, other.accreditation_id)
-    return _BUILT[id(planes)]
+    numbers = {person[0]: _register(planes, spine, ORG_A, person) for person in PEOPLE}
+    other = _register(planes, spine, ORG_B, ("B-1", "Schmidt", "Anna", "W"))
+    return AccreditationWorld(numbers, other)
 
 
 def status_of(planes: Planes, number: int) -> str:

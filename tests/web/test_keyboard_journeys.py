@@ -228,9 +228,9 @@ def choose(page: Page, value: str) -> None:
 def walk_with_tab(page: Page) -> list[str]:
     """Tab from the top through every stop of the page and back to the first; name them.
 
-    Every stop must show its focus; the order must be the document's, each stop once, and
-    after the last one (the end of the page, just before the footer) focus must leave the
-    page at most once and come back to the first stop: there is no keyboard trap.
+    Every stop must show its focus; the order must be the document's, each stop once, the
+    last one in the footer, and after it focus must leave the page at most once and come
+    back to the first stop: there is no keyboard trap.
     """
     stops = page.evaluate(TABBABLE)
     names = []
@@ -251,6 +251,7 @@ def walk_with_tab(page: Page) -> list[str]:
     landed = [i for i in order if i >= 0]
     assert landed == [*range(stops), 0], f"Tab order {order} for {stops} stops"
     assert order.count(-1) <= 1
+    assert page.evaluate("window.podiumTabbables.at(-1).closest('footer') !== null"), names[-2]
     return names
 
 

@@ -52,11 +52,11 @@ def test_a_recheck_with_the_real_birth_dates_finds_every_entry_eligible(
         operator_id="op-entries",
         username="entries-officer",
         display_name="Entries Officer",
-        roles=frozenset({"accreditation-officer"}),
-        purposes=frozenset({"accreditation"}),
+        roles=frozenset({"entries-officer"}),
+        purposes=frozenset({"sport-entries"}),
         region=Region.EU_EEA,
         scopes=None,
-        purpose="accreditation",
+        purpose="sport-entries",
         organisation="PARIS2024",
     )
     try:

@@ -64,9 +64,11 @@ def test_bundled_policy_declares_the_committee_roles_and_purposes() -> None:
         "results-manager",
         "support-engineer",
         "gate-staff",
+        "entries-officer",
     } <= PDP.roles
     assert PDP.purposes >= {
         "access-control",
+        "sport-entries",
         "accreditation",
         "vetting",
         "ticketing",
@@ -89,6 +91,12 @@ def test_bundled_policy_declares_the_committee_roles_and_purposes() -> None:
         (C.PHOTO, {"accreditation-officer"}, "accreditation", THIRD, deny("outside-eu")),
         (C.DOCUMENT, {"accreditation-officer"}, "accreditation", ADEQUACY, deny("outside-eu")),
         (C.VETTING, {"vetting-officer"}, "vetting", EU, allow("eu-role-purpose")),
+        (C.BIRTH_DATE, {"entries-officer"}, "sport-entries", EU, allow("eu-role-purpose")),
+        (C.BIRTH_DATE, {"organisation-registrar"}, "sport-entries", EU, allow("eu-role-purpose")),
+        (C.BIRTH_DATE, {"entries-officer"}, "sport-entries", THIRD, deny("outside-eu")),
+        (C.IDENTITY, {"entries-officer"}, "sport-entries", EU, deny("no-rule")),
+        (C.DOCUMENT, {"entries-officer"}, "sport-entries", EU, deny("no-rule")),
+        (C.PHOTO, {"organisation-registrar"}, "sport-entries", EU, deny("no-rule")),
         (C.PAYMENT, {"ticketing-agent"}, "ticketing", EU, allow("eu-role-purpose")),
         (C.PAYMENT, {"ticketing-agent"}, "ticketing", ADEQUACY, deny("outside-eu")),
         (

@@ -5,8 +5,8 @@
     odf DOCUMENT_TYPE CODE --out F DT_PARTIC | DT_PARTIC_TEAMS (discipline), DT_ENTRIES (event)
 
 Run by the organising committee's staff on the host, as the `system` operator. With
-`--with-ages` the birth dates are read on the sovereign host, under the accreditation
-purpose, each read decided by the access policy and audited; without it the age rule is
+`--with-ages` the birth dates are read on the sovereign host, under the sport-entries
+purpose (role entries-officer; the policy releases the birth date alone), each read decided by the access policy and audited; without it the age rule is
 reported `unknown`. A refusal or an unusable rules file ends with `[code] message` and
 exit status 1; entries that break a rule make `check` exit 1.
 """
@@ -48,15 +48,15 @@ _SYSTEM = Principal(
     operator_id="system",
     username="system",
     display_name="Podium system",
-    roles=frozenset({"accreditation-officer"}),
-    purposes=frozenset({"accreditation"}),
+    roles=frozenset({"entries-officer"}),
+    purposes=frozenset({"sport-entries"}),
     region=Region.EU_EEA,
     scopes=None,
-    purpose="accreditation",
+    purpose="sport-entries",
     organisation="PARIS2024",
 )
-"""The host's own operator: reads birth dates for the age rule under the accreditation
-purpose, as the accreditation desk does when it checks an athlete's eligibility."""
+"""The host's own operator: reads birth dates for the age rule under the sport-entries
+purpose, as an entries officer does on the entries desk (`privacy/policy.toml`)."""
 
 
 @contextmanager

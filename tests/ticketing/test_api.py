@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from podium.api import create_app
 from podium.privacy.operators import create_operator, issue_token
 from podium.ticketing import (
+    FAN_COOKIE,
     SIGNATURE_HEADER,
     LocalTestProvider,
     NewFan,
@@ -19,6 +21,7 @@ from podium.ticketing import (
     sign_webhook,
     webhook_secret,
 )
+from podium.ticketing.accounts import FAN_SESSION_LIFETIME
 from tests.ticketing.conftest import SESSION, Shop
 
 FAN = NewFan("api.fan@example.org", "a long enough password", "Api Fan")
@@ -158,3 +161,24 @@ def test_staff_routes_need_their_scope(served: Served) -> None:
         ).json()
         == []
     )
+
+
+def test_a_fan_session_ends_by_the_application_clock(served: Served) -> None:
+    served.client.app.state.clock = served.shop.clock  # type: ignore[attr-defined]
+    signed = served.client.post(
+        "/api/ticketing/session", json={"email": FAN.email, "password": FAN.password}
+    )
+    token = signed.json()["session"]
+    fan = {"Authorization": f"Bearer {token}"}
+    page = {"Cookie": f"{FAN_COOKIE}={token}"}
+
+    def answers() -> tuple[int, int]:
+        api = served.client.get("/api/ticketing/orders", headers=fan)
+        account = served.client.get("/en/tickets/account", headers=page, follow_redirects=False)
+        return api.status_code, account.status_code
+
+    assert answers() == (200, 200)
+    served.shop.clock.now += FAN_SESSION_LIFETIME - timedelta(seconds=1)
+    assert answers() == (200, 200)
+    served.shop.clock.now += timedelta(seconds=2)
+    assert answers() == (401, 303)  # the API and the pages read one clock: signed out

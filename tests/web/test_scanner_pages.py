@@ -152,3 +152,14 @@ def test_an_unknown_lane_is_reported_on_the_page(client: TestClient, world: Scan
     sign_in(client, GATE_STAFF)
     text = post_scan(client, world, world.ticket_text, lane="gdv_0000000000000000|G1")
     assert "Not sent" in text
+
+
+def test_the_scanner_reads_the_application_clock_set_after_it_opened(
+    client: TestClient, world: ScannerWorld
+) -> None:
+    sign_in(client, GATE_STAFF)
+    assert client.get("/staff/scanner").status_code == 200  # the gate services are open
+    later = Clock(world.shop.clock.now + timedelta(minutes=10))
+    client.app.state.clock = later  # type: ignore[attr-defined]
+    admitted = post_scan(client, world, world.shown(later.now))
+    assert "ADMITTED" in admitted, admitted

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -39,7 +39,6 @@ from podium.accreditation import (
     appeal,
     check_zone,
     device_package,
-    open_desk,
     organisation_limit,
     print_cards,
     publish_revocations,
@@ -52,9 +51,9 @@ from podium.accreditation import (
     suspend,
     validate,
 )
-from podium.core.clock import system_clock
 from podium.core.errors import InvalidInputError
 from podium.privacy.operators import Principal
+from podium.web.accreditation_support import get_desk
 from podium.web.auth import require_scope
 from podium.web.deps import GamesSession
 
@@ -76,17 +75,8 @@ Vetter = Annotated[Principal, Depends(require_scope("accreditation:vetting:write
 _JSON = "application/json"
 
 
-def _desk(request: Request) -> Desk:
-    """Return the node's accreditation desk, opened once (the keyring read once)."""
-    desk: Desk | None = getattr(request.app.state, "accreditation_desk", None)
-    if desk is None:
-        state = request.app.state
-        desk = open_desk(state.settings, state.planes, state.spine)
-        state.accreditation_desk = desk
-    return desk
-
-
-DeskDep = Annotated[Desk, Depends(_desk)]
+DeskDep = Annotated[Desk, Depends(get_desk)]
+"""The node's accreditation desk, shared with the pages (`get_desk`: the application's clock)."""
 
 
 class ZoneCheckIn(BaseModel):
@@ -115,7 +105,7 @@ def post_zone_check(
 ) -> ZoneCheckOut:
     """Decide a scan online from the live state (`podium.gates.decide`); codes as gates."""
     del principal
-    at = body.at or system_clock()
+    at = body.at or desk.clock()
     answer = check_zone(
         games,
         body.code,

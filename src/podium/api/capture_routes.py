@@ -16,13 +16,13 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Path, Request
 
-from podium.core.clock import system_clock
 from podium.core.db import Planes
 from podium.core.errors import PermissionDeniedError
 from podium.diffusion.capture import CaptureOutcome, UnitUpdate, capture
 from podium.diffusion.node import DiffusionNode
 from podium.privacy.operators import Principal
 from podium.web.auth import CurrentOperator
+from podium.web.deps import now_of
 
 __all__ = ["RESULTS_MANAGER_ROLE", "may_write_results", "router"]
 
@@ -74,7 +74,7 @@ def post_unit_update(
         )
     planes: Planes = request.app.state.planes
     with planes.games_session() as session:
-        outcome = capture(session, rsc, update, system_clock())
+        outcome = capture(session, rsc, update, now_of(request))
     node: DiffusionNode = request.app.state.diffusion
     node.captured()
     _log.info(

@@ -21,7 +21,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from podium.core.clock import system_clock
 from podium.core.db import Planes
 from podium.core.errors import InvalidInputError
 from podium.diffusion.consumers import (
@@ -41,7 +40,7 @@ from podium.privacy.access import record_write
 from podium.privacy.operators import Principal
 from podium.privacy.spine import Spine
 from podium.web.auth import SovereignSession, SpineDep, require_scope
-from podium.web.deps import GamesSession
+from podium.web.deps import GamesSession, now_of
 
 __all__ = ["ConsumerCreate", "ConsumerPublic", "ConsumerUpdate", "ResendRequest", "router"]
 
@@ -310,7 +309,7 @@ def post_resend(  # noqa: PLR0913 - the request, the operator and the services
         fields=("seqs",),
         consumer=name,
     ) as games:
-        now = system_clock()
+        now = now_of(request)
         by = principal.operator_id
         if body.seqs is not None:
             queued = request_resend(games, name, body.seqs, by, now)

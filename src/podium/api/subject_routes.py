@@ -13,12 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from podium.core.categories import DataCategory
-from podium.core.clock import system_clock
 from podium.core.db import Planes
 from podium.privacy.access import authorize
 from podium.privacy.operators import Principal
 from podium.subjects import export_subject, list_requests
 from podium.web.auth import SpineDep, require_scope
+from podium.web.deps import now_of
 
 __all__ = ["router"]
 
@@ -76,7 +76,7 @@ def get_subject_requests(
             category=DataCategory.AUDIT,
             action="subjects.request.list",
         )
-    today: date = system_clock().date()
+    today: date = now_of(request).date()
     return [
         {
             "id": view.id,

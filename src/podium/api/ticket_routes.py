@@ -16,7 +16,8 @@ public gets 401. A fan only ever sees their own tickets (another's answers 404
     GET    /api/tickets/{ticket}/pass.pkpass    the Apple Wallet pass (404
                                                 `pass_not_configured` without a certificate)
 
-The clock is `app.state.clock` when set (tests), else the system clock.
+The office and its clock are the node's (`podium.web.ticketing_support.office_of`): the
+application's clock, `app.state.clock` when set (tests), else the system clock.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from podium.api.ticketing_routes import CurrentFan
-from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
 from podium.core.errors import NotFoundError
-from podium.privacy.spine import Spine
 from podium.ticketing import (
     PASS_MEDIA_TYPE,
     TICKET_KEYRING_FOLDER,
@@ -41,7 +40,6 @@ from podium.ticketing import (
     PaymentProvider,
     TicketDesk,
     TicketingNotFoundError,
-    TicketOffice,
     TicketView,
     TransferRequest,
     buy_listing,
@@ -49,7 +47,6 @@ from podium.ticketing import (
     load_pass_signer,
     open_listing_of,
     open_listings,
-    open_ticket_office,
     ticket_desk,
     ticket_document,
     ticket_pass,
@@ -58,6 +55,7 @@ from podium.ticketing import (
     wallet,
     withdraw_listing,
 )
+from podium.web.ticketing_support import office_of
 
 __all__ = ["router"]
 
@@ -67,20 +65,9 @@ TicketId = Annotated[str, Path(min_length=1, max_length=20, description="The tic
 _DEFAULT_PROVIDER = LocalTestProvider()
 
 
-def _office(request: Request) -> TicketOffice:
-    state = request.app.state
-    clock: Clock = getattr(state, "clock", system_clock)
-    office: TicketOffice | None = getattr(state, "ticket_office", None)
-    if office is None or office.clock is not clock:
-        spine: Spine = state.spine
-        office = open_ticket_office(spine, clock=clock)
-        state.ticket_office = office
-    return office
-
-
 def _desk(request: Request) -> Iterator[TicketDesk]:
     planes: Planes = request.app.state.planes
-    with ticket_desk(planes, _office(request)) as desk:
+    with ticket_desk(planes, office_of(request)) as desk:
         yield desk
 
 

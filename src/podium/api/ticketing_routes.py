@@ -10,7 +10,9 @@ value, also set as the `podium_fan` cookie (HttpOnly, SameSite=Lax). Fan routes 
 session's CSRF token in `X-CSRF-Token`. Staff routes need an operator token with a
 `ticketing:*` scope, or a staff sign-in session with the `ticketing-agent` role (never gate
 staff: orders and refunds are the box office's). The provider webhook is authenticated by
-its HMAC signature.
+its HMAC signature. Every route reads the time from the application's clock
+(`podium.web.deps.now_of`), the one the fan pages read: a fan session opened on a page is
+checked here on the same clock.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from podium.core.clock import system_clock
 from podium.core.db import Planes
 from podium.core.settings import Settings
 from podium.privacy.operators import Principal
@@ -62,6 +63,7 @@ from podium.ticketing import (
     webhook_secret,
 )
 from podium.web.auth import require_scope
+from podium.web.deps import now_of
 
 __all__ = ["TICKETING_STAFF_ROLES", "router"]
 
@@ -117,7 +119,7 @@ def current_fan(request: Request) -> Fan:
     if not token:
         raise FanAuthenticationError("sign in as a fan (cookie podium_fan or Bearer)")
     with _planes(request).sovereign_session() as sovereign:
-        signed = fan_session(sovereign, token, system_clock())
+        signed = fan_session(sovereign, token, now_of(request))
     writes = request.method not in {"GET", "HEAD"}
     if not bearer and writes and request.headers.get(CSRF_HEADER) != signed.csrf_token:
         raise FanAuthenticationError("missing or wrong CSRF token", code="csrf_invalid")
@@ -130,7 +132,7 @@ CurrentFan = Annotated[Fan, Depends(current_fan)]
 def _checkout(request: Request) -> Iterator[Checkout]:
     planes = _planes(request)
     with planes.games_session() as games, planes.sovereign_session() as sovereign:
-        yield Checkout(games, sovereign, _spine(request), _provider(request), system_clock())
+        yield Checkout(games, sovereign, _spine(request), _provider(request), now_of(request))
 
 
 CheckoutDep = Annotated[Checkout, Depends(_checkout)]
@@ -232,8 +234,9 @@ def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, str
     settings: Settings = request.app.state.settings
     with _planes(request).sovereign_session() as sovereign:
         account = authenticate_fan(sovereign, _spine(request), body.email, body.password)
-        token = open_fan_session(sovereign, account, system_clock())
-        csrf = fan_session(sovereign, token, system_clock()).csrf_token
+        now = now_of(request)
+        token = open_fan_session(sovereign, account, now)
+        csrf = fan_session(sovereign, token, now).csrf_token
     response.set_cookie(
         FAN_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies
     )
@@ -259,7 +262,7 @@ def post_entry(body: EntryIn, fan: CurrentFan, request: Request) -> dict[str, An
             body.draw_id,
             fan.account_id,
             DrawWish(body.session_code, body.quantity),
-            SaleContext(system_clock()),
+            SaleContext(now_of(request)),
         )
         return {"entry_id": entry.id, "quantity": entry.quantity}
 
@@ -269,7 +272,7 @@ def post_cart(body: CartIn, fan: CurrentFan, request: Request) -> dict[str, Any]
     """Hold units (a cart). 422 `sold_out`, `session_limit`, `account_limit`, `no_purchase_slot`."""
     items = [CartItem(int(i.get("inventory_id", 0)), int(i.get("quantity", 0))) for i in body.items]
     with _planes(request).games_session() as games:
-        return _order(open_cart(games, fan.account_id, items, SaleContext(system_clock())))
+        return _order(open_cart(games, fan.account_id, items, SaleContext(now_of(request))))
 
 
 @router.get("/orders")
@@ -305,7 +308,7 @@ def post_pay(body: OrderRef, fan: CurrentFan, checkout: CheckoutDep) -> dict[str
 def post_cancel(body: OrderRef, fan: CurrentFan, request: Request) -> dict[str, str]:
     """Cancel a cart or an unpaid order."""
     with _planes(request).games_session() as games:
-        cancel_order(games, body.order_id, fan.account_id, system_clock())
+        cancel_order(games, body.order_id, fan.account_id, now_of(request))
     return {"order_id": body.order_id, "status": "cancelled"}
 
 
@@ -320,7 +323,7 @@ async def post_webhook(request: Request) -> dict[str, Any]:
     )
     planes = _planes(request)
     with planes.games_session() as games, planes.sovereign_session() as sovereign:
-        checkout = Checkout(games, sovereign, _spine(request), _provider(request), system_clock())
+        checkout = Checkout(games, sovereign, _spine(request), _provider(request), now_of(request))
         return asdict(apply_webhook(checkout, event))
 
 
@@ -345,7 +348,7 @@ def post_draw(body: DrawIn, _staff: DrawWriter, request: Request) -> dict[str, A
 def post_run(body: DrawRun, _staff: DrawWriter, request: Request) -> dict[str, int]:
     """Reveal the seed and run the draw. 422 `seed_commitment_mismatch`, `draw_open`."""
     with _planes(request).games_session() as games:
-        return asdict(run_draw(games, body.draw_id, body.seed, system_clock()))
+        return asdict(run_draw(games, body.draw_id, body.seed, now_of(request)))
 
 
 @router.get("/staff/orders")
@@ -365,4 +368,4 @@ def staff_refund(body: OrderRef, _staff: OrderWriter, checkout: CheckoutDep) -> 
 def staff_expire(_staff: OrderWriter, request: Request) -> dict[str, int]:
     """Expire carts and unpaid orders whose hold ended (also run by `podium ticketing expire`)."""
     with _planes(request).games_session() as games:
-        return {"expired": expire_holds(games, system_clock())}
+        return {"expired": expire_holds(games, now_of(request))}

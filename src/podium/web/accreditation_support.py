@@ -21,6 +21,7 @@ from podium.accreditation import Desk, open_desk
 from podium.core.errors import NotFoundError, PermissionDeniedError
 from podium.privacy.operators import Principal
 from podium.web.auth import require_scope
+from podium.web.deps import AppClock
 from podium.web.i18n import Lang
 from podium.web.rendering import render
 
@@ -160,11 +161,15 @@ class AccreditationRoute(APIRoute):
 
 
 def get_desk(request: Request) -> Desk:
-    """Return the node's accreditation desk (keyring, access configuration), opened once."""
+    """Return the node's accreditation desk (keyring, access configuration), opened once.
+
+    Shared by the pages, the accreditation API and the gate services
+    (`app.state.accreditation_desk`), on the application's clock (`AppClock`).
+    """
     state = request.app.state
     desk: Desk | None = getattr(state, "accreditation_desk", None)
     if desk is None:
-        desk = open_desk(state.settings, state.planes, state.spine)
+        desk = open_desk(state.settings, state.planes, state.spine, clock=AppClock(request.app))
         state.accreditation_desk = desk
     return desk
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from podium.core.clock import Clock, system_clock
+from podium.core.clock import Clock
 from podium.core.errors import InvalidInputError, PodiumError
 from podium.entries import (
     ORGANISING_COMMITTEE,
@@ -37,7 +37,7 @@ from podium.entries import (
 from podium.privacy.operators import Principal
 from podium.privacy.spine import Spine
 from podium.web.auth import SovereignSession, SpineDep, require_scope
-from podium.web.deps import GamesSession
+from podium.web.deps import GamesSession, clock_of
 from podium.web.i18n import Lang
 from podium.web.rendering import render
 from podium.web.staff_support import FormOperator, StaffRoute
@@ -72,8 +72,12 @@ EntriesReader = Annotated[Principal, Depends(require_scope("entries:entry:read")
 
 
 def entries_clock(request: Request) -> Clock:
-    """Return the node's clock for entry deadlines (`app.state.entries_clock`, or the system's)."""
-    clock: Clock = getattr(request.app.state, "entries_clock", system_clock)
+    """Return the node's clock for entry deadlines.
+
+    `app.state.entries_clock` when set (tests pin the deadlines' day), else the
+    application's clock (`podium.web.deps.clock_of`).
+    """
+    clock: Clock = getattr(request.app.state, "entries_clock", None) or clock_of(request)
     return clock
 
 

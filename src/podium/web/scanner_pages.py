@@ -16,8 +16,8 @@ box office's `ticketing-agent` does not scan by that role alone: it reads holder
 refunds orders, which a gate agent must not, and scanning is not part of selling; box
 office staff who also work a gate are given both roles, so the combination is visible on
 their account. The decision is `podium.ticketing.scanning.scan_online`, the same as
-`POST /api/gates/scan`; `gate_services` is shared with that API. The clock is
-`app.state.clock` when the application sets one (tests and demos move it).
+`POST /api/gates/scan`; `gate_services` is shared with that API. The clock is the
+application's (`podium.web.deps.AppClock`: `app.state.clock` when set, read at each scan).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from podium.accreditation import LiveGateState, open_desk
-from podium.core.clock import Clock, system_clock
+from podium.accreditation import LiveGateState
+from podium.core.clock import Clock
 from podium.core.db import Planes
 from podium.core.errors import InvalidInputError, NotFoundError
 from podium.gates import Decision, Direction, GateState, PublicKeySet
@@ -41,12 +41,14 @@ from podium.ticketing import (
     ScanContext,
     ScanRequest,
     TicketOffice,
-    open_ticket_office,
     scan_online,
 )
+from podium.web.accreditation_support import get_desk
 from podium.web.auth import CurrentOperator, permit
+from podium.web.deps import AppClock
 from podium.web.rendering import render
 from podium.web.staff_support import FormOperator, StaffRoute
+from podium.web.ticketing_support import office_of
 
 __all__ = ["GATE_MANAGER_ROLES", "GATE_ROLES", "GateServices", "gate_services", "router"]
 
@@ -129,20 +131,17 @@ class GateServices:
     """
 
     def __init__(self, request: Request) -> None:
-        """Open the ticket office and the accreditation desk of the node."""
-        state = request.app.state
-        self.planes: Planes = state.planes
-        self.office: TicketOffice = open_ticket_office(state.spine)
-        self.desk = getattr(state, "accreditation_desk", None) or open_desk(
-            state.settings, state.planes, state.spine
-        )
+        """Take the node's ticket office and accreditation desk (opened once, shared)."""
+        self.planes: Planes = request.app.state.planes
+        self.office: TicketOffice = office_of(request)
+        self.desk = get_desk(request)
         keys = PublicKeySet(
             [
                 *self.office.keyring.public_key_set().values(),
                 *self.desk.keyring.public_key_set().values(),
             ]
         )
-        self.clock: Clock = getattr(state, "clock", None) or system_clock
+        self.clock: Clock = AppClock(request.app)
         self.context = ScanContext(keys, dict(self.office.code_keys), _card_state, self.clock)
 
 

@@ -27,7 +27,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from podium.core.categories import DataCategory
-from podium.core.clock import system_clock
 from podium.core.db import Planes
 from podium.core.errors import AuthenticationError, InvalidInputError, NotFoundError
 from podium.people import Participant, Person, personal_record
@@ -51,7 +50,7 @@ from podium.privacy.sessions import (
 from podium.privacy.spine import Spine
 from podium.subjects import list_requests
 from podium.web.auth import COOKIE, CurrentOperator, OptionalOperator, SovereignSession, SpineDep
-from podium.web.deps import GamesSession
+from podium.web.deps import GamesSession, now_of
 from podium.web.staff_support import (
     FIELD_OF_CODE,
     HOME,
@@ -460,7 +459,7 @@ def requests(
     if refusal:
         return error_page(request, principal, 403, refusal)
     planes: Planes = request.app.state.planes
-    today = system_clock().date()
+    today = now_of(request).date()
     rows = sorted(
         list_requests(planes, today),
         key=lambda r: (not r.overdue, r.status != "open", r.deadline, r.id),

@@ -7,8 +7,8 @@ signed in, and before that (sign-up, sign-in) a double-submit token kept in a sh
 (`podium_fan_form`). A post without the right token, or sent from another site, is refused
 with the 401 page (OWASP CSRF cheat sheet, "double submit cookie" and "login CSRF").
 
-The clock is `app.state.clock` when the application sets one (tests and demos move it),
-else the system clock: every step and every rotating code reads it from here.
+The clock is the application's (`podium.web.deps.clock_of`, re-exported here): every step
+and every rotating code reads it, and so does the API's fan check.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from podium.core.clock import Clock, system_clock
 from podium.core.db import Planes
 from podium.privacy.spine import Spine
 from podium.ticketing import (
@@ -33,6 +31,7 @@ from podium.ticketing import (
     fan_session,
     open_ticket_office,
 )
+from podium.web.deps import AppClock, clock_of, now_of
 from podium.web.i18n import language
 from podium.web.rendering import lang_of, render
 from podium.web.staff_support import same_origin
@@ -77,17 +76,6 @@ class FanPage:
     token: str
 
 
-def clock_of(request: Request) -> Clock:
-    """Return the application's clock (`app.state.clock`), else the system clock."""
-    clock: Clock = getattr(request.app.state, "clock", system_clock)
-    return clock
-
-
-def now_of(request: Request) -> datetime:
-    """Return the current time on the application's clock (aware UTC)."""
-    return clock_of(request)()
-
-
 def planes_of(request: Request) -> Planes:
     """Return the node's planes."""
     planes: Planes = request.app.state.planes
@@ -101,16 +89,15 @@ def spine_of(request: Request) -> Spine:
 
 
 def office_of(request: Request) -> TicketOffice:
-    """Return the node's ticket office on the application's clock.
+    """Return the node's ticket office on the application's clock (`AppClock`).
 
-    Shared with the ticket API (`app.state.ticket_office`): one office per node, opened
-    again only when the application's clock was replaced.
+    Shared with the ticket API and the gate services (`app.state.ticket_office`): one
+    office per node, opened on first use.
     """
     state = request.app.state
-    clock = clock_of(request)
     office: TicketOffice | None = getattr(state, "ticket_office", None)
-    if office is None or office.clock is not clock:
-        office = open_ticket_office(spine_of(request), clock=clock)
+    if office is None:
+        office = open_ticket_office(spine_of(request), clock=AppClock(request.app))
         state.ticket_office = office
     return office
 

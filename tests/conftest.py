@@ -28,6 +28,7 @@ POSTGRES_URL = os.environ.get(
 )
 NATS_URL = os.environ.get("PODIUM_TEST_NATS_URL", "nats://127.0.0.1:4222")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytest_plugins = ["tests.accessibility_audit"]  # the audit the accessibility statement reads
 
 
 def pytest_configure(config: pytest.Config) -> None:

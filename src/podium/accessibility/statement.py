@@ -28,7 +28,9 @@ nothing on the page is subject to it. The rates aggregate as RGAA 4.1 aggregates
 
 The conformance state follows the global rate (RGAA 4.1, "Déclaration d'accessibilité";
 decree no. 2019-768, art. 5): *totalement conforme* at 100 %, *partiellement conforme* at
-50 % or more, *non conforme* below 50 % or when no audit exists.
+50 % or more, *non conforme* below 50 % or when no audit exists. A hand-written
+non-conformity (below) caps it at *partiellement conforme*: a statement that lists one
+cannot say that every criterion is met.
 
 The contents known not to be accessible come from the audit (every rule not met, with its
 pages) and from `data/statement.toml` (limits a browser test cannot see: the tactile page
@@ -459,7 +461,7 @@ class Statement:
 
 
 def build_statement(audit: Audit | None, data: StatementData, contact: str | None) -> Statement:
-    """Compute the statement of an audit.
+    """Compute the statement of an audit (the state capped by known non-conformities).
 
     Args:
         audit: the audit, or None when none was made.
@@ -467,10 +469,15 @@ def build_statement(audit: Audit | None, data: StatementData, contact: str | Non
         contact: the node's contact (`PODIUM_ACCESSIBILITY_CONTACT`), or None for the default.
     """
     rates = rates_of(audit) if audit is not None else None
+    conformance = conformance_of(rates.global_rate if rates else None)
+    known = any(limit.kind is LimitKind.NON_CONFORMITY for limit in data.limits)
+    if conformance is Conformance.FULL and known:
+        # A statement that lists a non-conformity cannot say every criterion is met.
+        conformance = Conformance.PARTIAL
     return Statement(
         audit=audit,
         rates=rates,
-        conformance=conformance_of(rates.global_rate if rates else None),
+        conformance=conformance,
         failures=_failures(audit) if audit is not None else (),
         limits=data.limits,
         contact=contact or data.contact,

@@ -1,17 +1,22 @@
 """`podium accessibility`: the accessibility commands.
 
     podium accessibility describe RSC [--lang en|fr] [--speak]
+    podium accessibility statement [--lang en|fr] [--audit FILE]
 
 `describe` reads the node's feed log and prints the live descriptions of one unit (every
 DT_RESULT and DT_MEDALLISTS about it, in feed order), as the description channel made
 them; `--speak` also writes each sentence's WAV under `<data dir>/speech/<lang>/`.
 Exit codes: 0 done, 1 no message about the unit, 2 the node cannot be opened, 3 speech
 unavailable (espeak-ng missing).
+
+`statement` prints the accessibility statement (RGAA 4.1 style) as Markdown, computed from
+the bundled audit or from `--audit FILE`; exit 1 on a bad option, 2 on an invalid audit.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,11 +30,20 @@ from podium.accessibility import (
     SpeechUnavailableError,
     games_names,
 )
+from podium.accessibility.statement import (
+    StatementDataError,
+    StatementSettings,
+    build_statement,
+    bundled_statement,
+    load_audit,
+    load_statement_data,
+)
 from podium.cli.common import console, open_node
 from podium.core.db import Planes
 from podium.core.settings import Settings
 from podium.diffusion.log import find_messages
 from podium.odf import parse_message
+from podium.web.statement_pages import statement_markdown
 
 __all__ = ["accessibility_app"]
 
@@ -88,3 +102,27 @@ def describe(
                 console.print(escape(f"[{error.code}] {error}"))
                 raise typer.Exit(code=3) from None
             console.print(escape(f"{'':>10}  audio: {path}"), soft_wrap=True)
+
+
+@accessibility_app.command("statement")
+def statement(
+    *,
+    lang: Annotated[str, typer.Option(help="en or fr.")] = "en",
+    audit: Annotated[
+        Path | None, typer.Option(help="An audit JSON file instead of the bundled one.")
+    ] = None,
+) -> None:
+    """Print the accessibility statement (RGAA 4.1 style) as Markdown."""
+    if lang not in {"en", "fr"}:
+        console.print(escape(f"--lang must be en or fr, not {lang!r}"))
+        raise typer.Exit(code=1)
+    try:
+        if audit is None:
+            computed = bundled_statement(StatementSettings())
+        else:
+            contact = StatementSettings().accessibility_contact
+            computed = build_statement(load_audit(audit), load_statement_data(), contact)
+    except (StatementDataError, FileNotFoundError) as error:
+        console.print(escape(f"[statement_data_invalid] {error}"))
+        raise typer.Exit(code=2) from None
+    typer.echo(statement_markdown(computed, "fr" if lang == "fr" else "en"), nl=False)

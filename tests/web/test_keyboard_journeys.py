@@ -30,7 +30,7 @@ from podium.core.settings import Settings
 from podium.diffusion.capture import UnitUpdate
 from podium.paris2024 import ImportReport
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.accessibility_audit]
 
 HEAT = "SWMM100MBA------------HEAT000100--"
 """Men's 100 m backstroke, heat 1: 28 July 2024 at the Paris La Défense Arena (DEF)."""

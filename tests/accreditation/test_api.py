@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from podium.accreditation import Accreditation, accredit_participants, open_desk
 from podium.api import create_app
+from podium.cli.main import app as cli_app
 from podium.core.db import Planes, open_planes
 from podium.core.errors import PermissionDeniedError
 from podium.core.settings import Settings
-from podium.gates import OfflineGate, PublicKeySet
+from podium.gates import OfflineGate, PublicKeySet, decode, from_text
 from podium.migrations import upgrade_all
 from podium.paris2024 import ImportReport
 from podium.privacy.operators import Principal, create_operator, issue_token
@@ -241,3 +243,22 @@ def test_every_accreditation_route_needs_an_operator(
         response = client.request(method, path, json={} if method == "POST" else None)
     spine.close()
     assert response.status_code == 401
+
+
+def test_a_key_rotated_while_the_node_runs_signs_the_next_card_and_verifies(node: Node) -> None:
+    before = _printed_card(node, node.first("USA"))  # the node's desk is open from here
+    settings = node.client.app.state.settings  # type: ignore[attr-defined]
+    rotated = CliRunner().invoke(
+        cli_app, ["--data-dir", str(settings.data_dir), "accreditation", "rotate-keys"]
+    )
+    assert rotated.exit_code == 0, rotated.output
+    new_kid = rotated.output.split()[-1]
+    after = _printed_card(node, node.first("FRA"))
+    kids = [decode(from_text(card)).credential.key_id.hex() for card in (before, after)]
+    assert kids[1] == new_kid != kids[0]
+    gate = node.auth("sta-gate")
+    assert new_kid in node.client.get("/api/accreditation/keys", headers=gate).json()
+    for card in (before, after):
+        scan = {"code": card, "venue": "STA", "zone": "1", "at": IN_GAMES}
+        answer = node.client.post("/api/zones/check", json=scan, headers=gate).json()
+        assert answer["reason"] == "admitted", answer

@@ -5,10 +5,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from podium.gates import (
+    IssuerKey,
     IssuerKeyring,
     KeyringError,
+    KeyringKeys,
     PublicKeySet,
     Reason,
     Scan,
@@ -40,6 +44,30 @@ def test_reopening_a_keyring_keeps_its_active_key(keyring: IssuerKeyring) -> Non
     again = open_issuer_keyring(keyring.folder)
     assert again.active.key_id == keyring.active.key_id
     assert again.active.sign(b"x") == keyring.active.sign(b"x")  # Ed25519 is deterministic
+
+
+def test_a_keyring_opened_earlier_follows_a_rotation_and_retirement_made_elsewhere(
+    keyring: IssuerKeyring, clock: FixedClock
+) -> None:
+    running = open_issuer_keyring(keyring.folder, clock)  # a server's, opened at start
+    old_key = running.active.key_id
+    keys = KeyringKeys(running)
+    new_key = keyring.rotate()  # the host's command, another keyring on the same folder
+    assert running.active.key_id == new_key.key_id
+    assert set(running.public_key_set()) == {old_key, new_key.key_id}
+    new_card = sign(athlete_card(serial=2), running.active)
+    assert decide(new_card.raw, AT_STADIUM, keys, StaticGateState()).admitted
+    keyring.retire(old_key, DURING - days(1))
+    old_card = sign(athlete_card(), _key(keyring.folder, old_key))
+    refused = decide(old_card.raw, AT_STADIUM, keys, StaticGateState())
+    assert refused.reason is Reason.UNKNOWN_KEY
+
+
+def _key(folder: Path, key_id: bytes) -> IssuerKey:
+    pem = (folder / "private" / f"{key_id.hex()}.key").read_bytes()
+    private = serialization.load_pem_private_key(pem, password=None)
+    assert isinstance(private, Ed25519PrivateKey)
+    return IssuerKey(key_id, private)
 
 
 def test_rotation_keeps_old_cards_valid_until_their_key_is_retired(

@@ -291,6 +291,14 @@ def test_ticket_code_keys_are_created_private_and_rotate(tmp_path: Path) -> None
     assert again.subset({1}) == {1: keys[1]}
 
 
+def test_ticket_code_keys_opened_earlier_follow_a_rotation_made_elsewhere(tmp_path: Path) -> None:
+    running = open_ticket_code_keys(tmp_path)  # a server's, opened at start
+    first = running.active_key
+    assert open_ticket_code_keys(tmp_path).rotate() == 1  # the host, another process
+    assert (running.active, running[0], len(running)) == (1, first, 2)
+    assert running.active_key == open_ticket_code_keys(tmp_path)[1]
+
+
 def test_a_ticket_credential_is_typed_by_its_body() -> None:
     card: Credential[TicketBody] = ticket()
     assert card.kind is Kind.TICKET

@@ -23,6 +23,7 @@ from podium.gates import (
     ticket_secret,
 )
 from podium.privacy.operators import create_operator, issue_token
+from podium.ticketing import open_ticket_office
 from podium.ticketing.models import TicketedSession
 from tests.operators import PASSWORD
 from tests.ticketing.conftest import SESSION, Shop
@@ -167,3 +168,26 @@ def test_offline_devices_fetch_packages_upload_and_the_merge_lists_double_entrie
     bad = {"device": north, "scans": [{"nonce": "x"}]}
     refused = api.client.post("/api/gates/uploads", json=bad, headers=api.auth("gate-device"))
     assert (refused.status_code, refused.json()["error"]) == (422, "upload_invalid")
+
+
+def test_keys_rotated_while_the_node_runs_issue_and_verify_at_once(api: Api) -> None:
+    device = api.device()  # the node's gate services are open from here
+    assert api.scan(device, api.shown(api.at), "api-rot-0001")["reason"] == "admitted"
+    spine = api.shop.spine
+    new_ticket_key = open_ticket_office(spine).keyring.rotate()  # another process's office
+    ticket = api.box.buy(api.shop.fan("Noa Martin"))[0]  # an office opened before it
+    assert decode(from_text(ticket.credential)).credential.key_id == new_ticket_key.key_id
+    text = ticket.credential
+    credential = decode(from_text(text)).credential
+    key = api.box.office.code_keys[credential.body.code_key]
+    shown = screen_text(text, rotating_code(text, ticket_secret(key, credential), api.at))
+    assert api.scan(device, shown, "api-rot-0002")["reason"] == "admitted"
+    desk = open_desk(api.shop.settings, api.shop.planes, spine)
+    start = datetime(2024, 7, 18, tzinfo=UTC)
+    card = Credential(
+        7_777_778, 1, start, start + timedelta(days=40), AccreditationBody("A", ("1",))
+    )
+    old = api.scan(device, sign(card, desk.keyring.active).text, "api-rot-0003")
+    assert old["reason"] not in {"unknown_key", "bad_signature"}, old
+    new = api.scan(device, sign(card, desk.keyring.rotate()).text, "api-rot-0004")
+    assert (new["kind"], new["reason"]) == ("accreditation", old["reason"]), new

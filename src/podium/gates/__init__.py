@@ -8,7 +8,9 @@ engine answers online from the current state.
     encode / sign / decode / to_text / from_text  bytes, signature, Base45 text (RFC 9285)
     qr_svg / qr_png                            the QR code (segno)
     open_issuer_keyring(folder) -> IssuerKeyring  .active, .rotate(), .retire(), .public_key_set()
+                                               (re-read when its manifest changes on disk)
     PublicKeySet                               what devices verify with (JSON kid -> key)
+    KeyringKeys(*keyrings)                     a server's live key source over keyrings
     RevocationList, RevocationEntry, RevocationIndex, sign_/open_revocation_list
     decide(card, Scan, keys, GateState) -> Decision(admitted, Reason)   rules.py, pure
     StaticGateState                            revocations, suspensions, current serials
@@ -53,6 +55,7 @@ from podium.gates.keys import (
     KEYRING_FOLDER,
     IssuerKey,
     IssuerKeyring,
+    KeyringKeys,
     PublicKeyEntry,
     PublicKeySet,
     key_id_of,
@@ -139,6 +142,7 @@ __all__ = [
     "IssuerKeyring",
     "KeySource",
     "KeyringError",
+    "KeyringKeys",
     "Kind",
     "LocalGateState",
     "OfflineGate",

@@ -4,7 +4,9 @@ The issuer signs tickets with its Ed25519 keyring (`podium.gates.keys`); the rot
 derive from these symmetric keys instead (`podium.gates.codes.ticket_secret`). A ticket
 names the generation its code derives from; `rotate` makes a new generation for tickets
 issued from then on, and a device package carries only the generations its sessions need.
-The file is mode 0600 and replaced atomically; one process at a time rotates.
+The file is mode 0600 and replaced atomically; one process at a time rotates. Keys read
+from the file follow it: every use compares its `FileStamp` and reads it again when
+another process rotated, so a running server knows a new generation at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from podium.gates.errors import KeyringError
+from podium.gates.keys import FileStamp, read_stamped
 
 __all__ = ["TICKET_CODE_KEYS_FILE", "TicketCodeKeys", "open_ticket_code_keys"]
 
@@ -33,35 +36,62 @@ class TicketCodeKeys(Mapping[int, bytes]):
         keys: generation (0..255) -> key bytes.
         active: the generation new tickets use.
         path: the file they were read from, or None (in memory, for devices and tests).
+        stamp: the file's stamp when `keys` were read from it; the keys are read again
+            from `path` whenever the file's stamp differs (None: never, in memory).
+
+    Raises:
+        KeyringError: the active generation has no key; (on use) the file became unreadable.
 
     """
 
-    def __init__(self, keys: Mapping[int, bytes], active: int, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        keys: Mapping[int, bytes],
+        active: int,
+        path: Path | None = None,
+        stamp: FileStamp | None = None,
+    ) -> None:
         """Hold the keys; see the class docstring."""
         if active not in keys:
             raise KeyringError(f"ticket code keys: active generation {active} has no key")
-        self._keys, self.active, self.path = dict(keys), active, path
+        self.path = path
+        self._loaded = (stamp, dict(keys), active)
+
+    def _current(self) -> tuple[dict[int, bytes], int]:
+        """Return the keys and the active generation, read again if the file changed."""
+        stamp, keys, active = self._loaded
+        if stamp is not None and self.path is not None and FileStamp.at(self.path) != stamp:
+            # One assignment: a thread using the keys meanwhile sees one version whole.
+            self._loaded = _read(self.path)
+            _, keys, active = self._loaded
+        return keys, active
+
+    @property
+    def active(self) -> int:
+        """Return the generation new tickets use."""
+        return self._current()[1]
 
     def __getitem__(self, generation: int) -> bytes:
         """Return the key of `generation`."""
-        return self._keys[generation]
+        return self._current()[0][generation]
 
     def __iter__(self) -> Iterator[int]:
         """Iterate over the generations."""
-        return iter(self._keys)
+        return iter(self._current()[0])
 
     def __len__(self) -> int:
         """Return the number of generations."""
-        return len(self._keys)
+        return len(self._current()[0])
 
     @property
     def active_key(self) -> bytes:
         """Return the key of the active generation."""
-        return self._keys[self.active]
+        keys, active = self._current()
+        return keys[active]
 
     def subset(self, generations: set[int] | frozenset[int]) -> dict[int, bytes]:
         """Return only these generations (those a device package needs)."""
-        return {g: k for g, k in self._keys.items() if g in generations}
+        return {g: k for g, k in self._current()[0].items() if g in generations}
 
     def rotate(self) -> int:
         """Make a new active generation and save the file; return its number.
@@ -73,12 +103,13 @@ class TicketCodeKeys(Mapping[int, bytes]):
         """
         if self.path is None:
             raise KeyringError("ticket code keys held in memory cannot rotate")
-        generation = max(self._keys) + 1
+        keys = dict(self._current()[0])
+        generation = max(keys) + 1
         if generation > _MAX_GENERATION:
             raise KeyringError("ticket code keys: 256 generations used", code="keyring_full")
-        self._keys[generation] = secrets.token_bytes(_KEY_BYTES)
-        self.active = generation
-        _save(self.path, self._keys, generation)
+        keys[generation] = secrets.token_bytes(_KEY_BYTES)
+        _save(self.path, keys, generation)
+        self._loaded = _read(self.path)
         return generation
 
     @staticmethod
@@ -134,13 +165,27 @@ def open_ticket_code_keys(folder: Path) -> TicketCodeKeys:
     path = folder / TICKET_CODE_KEYS_FILE
     if not path.exists():
         _save(path, {0: secrets.token_bytes(_KEY_BYTES)}, 0)
-    if path.stat().st_mode & 0o077:
-        raise KeyringError(
-            f"{path} is readable by others: chmod 600 it", code="keyring_permissions"
-        )
+    stamp, keys, active = _read(path)
+    return TicketCodeKeys(keys, active, path, stamp)
+
+
+def _read(path: Path) -> tuple[FileStamp, dict[int, bytes], int]:
+    """Read the keys file: its stamp, the keys by generation, the active generation.
+
+    Raises:
+        KeyringError: `keyring_permissions` when group or others can read it;
+            `keyring_corrupt` when it is unreadable or its active generation has no key.
+    """
     try:
-        manifest = json.loads(path.read_text())
+        if path.stat().st_mode & 0o077:
+            raise KeyringError(
+                f"{path} is readable by others: chmod 600 it", code="keyring_permissions"
+            )
+        data, stamp = read_stamped(path)
+        manifest = json.loads(data)
         keys, active = TicketCodeKeys.from_json(manifest["keys"]), int(manifest["active"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise KeyringError(f"{path} is unreadable: {error}") from None
-    return TicketCodeKeys(keys, active, path)
+    if active not in keys:
+        raise KeyringError(f"{path}: active generation {active} has no key")
+    return stamp, keys, active

@@ -7,7 +7,11 @@ Layout of the keyring folder (conventionally `<key_dir>/credentials/`)::
 
 A rotation makes a new active key; earlier keys keep verifying the cards they signed until
 they are retired. Rotation and retirement are operator commands: one process at a time
-changes a keyring (the manifest is replaced atomically, the last writer wins). Devices
+changes a keyring (the manifest is replaced atomically, the last writer wins). A keyring
+a running server opened once follows those changes: every use compares the manifest's
+file stamp (`FileStamp`: inode, size, modification and change times, one `stat`) with the
+one it read, and reads the manifest again when it differs, so a key rotated by
+`podium accreditation rotate-keys` signs the server's next card and verifies at once. Devices
 receive only `PublicKeySet` (JSON: key id -> public key, not_before, retired_at). Signed
 documents (revocation lists, device packages) are canonical JSON signed by the active key:
 `sign_document` / `open_document`.
@@ -40,14 +44,17 @@ from podium.gates.payload import KEY_ID_LENGTH
 
 __all__ = [
     "KEYRING_FOLDER",
+    "FileStamp",
     "IssuerKey",
     "IssuerKeyring",
+    "KeyringKeys",
     "PublicKeyEntry",
     "PublicKeySet",
     "canonical_json",
     "key_id_of",
     "open_document",
     "open_issuer_keyring",
+    "read_stamped",
     "sign_document",
 ]
 
@@ -207,6 +214,51 @@ class PublicKeySet(Mapping[bytes, PublicKeyEntry]):
         return cls(entries)
 
 
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What tells one version of a key file from another, without reading it.
+
+    An atomic replace (`_write_file`) gives the file a new inode and new times, so two
+    versions never share a stamp in practice; reading again on any difference is safe.
+
+    Attributes:
+        inode: `st_ino`.
+        size: `st_size` in bytes.
+        modified_ns: `st_mtime_ns`.
+        changed_ns: `st_ctime_ns`.
+
+    """
+
+    inode: int
+    size: int
+    modified_ns: int
+    changed_ns: int
+
+    @classmethod
+    def of(cls, result: os.stat_result) -> FileStamp:
+        """Return the stamp of a `stat` or `fstat` result."""
+        return cls(result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
+
+    @classmethod
+    def at(cls, path: Path) -> FileStamp | None:
+        """Return the stamp of the file at `path`, or None when it cannot be read."""
+        try:
+            return cls.of(path.stat())
+        except OSError:
+            return None
+
+
+def read_stamped(path: Path) -> tuple[bytes, FileStamp]:
+    """Return a file's bytes and the stamp of exactly the version read.
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    with path.open("rb") as handle:
+        stamp = FileStamp.of(os.fstat(handle.fileno()))
+        return handle.read(), stamp
+
+
 def _write_file(path: Path, data: bytes, mode: int) -> None:
     """Write `data` to `path` atomically (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -223,31 +275,55 @@ def _write_file(path: Path, data: bytes, mode: int) -> None:
         temporary.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """One version of a keyring's manifest, as read: its stamp, active key, public keys."""
+
+    stamp: FileStamp
+    active: IssuerKey
+    public: PublicKeySet
+
+
 class IssuerKeyring:
     """The credential issuer's keys in a folder: one active signer, older keys until retired.
 
-    Use `open_issuer_keyring` to get one.
+    Use `open_issuer_keyring` to get one. Every use (`active`, `public_key_set`, `rotate`,
+    `retire`) first checks the manifest's `FileStamp` and reads it again when another
+    process (or another `IssuerKeyring` on the same folder) changed it.
 
     Args:
         folder: the keyring folder.
         clock: the clock that dates new and retired keys.
+
+    Raises:
+        KeyringError: (on any use) the manifest became unreadable or names a missing,
+            foreign or exposed private key.
 
     """
 
     def __init__(self, folder: Path, clock: Clock = system_clock) -> None:
         """Read the keyring's manifest; see `open_issuer_keyring`."""
         self.folder, self._clock = folder, clock
-        self._read()
+        self._loaded = self._read()
 
-    def _read(self) -> None:
+    def _read(self) -> _Loaded:
         path = self.folder / _MANIFEST
         try:
-            manifest = json.loads(path.read_text())
-            self._active_kid = str(manifest["active"])
-            self._public = PublicKeySet.from_json(manifest["keys"])
+            data, stamp = read_stamped(path)
+            manifest = json.loads(data)
+            active_kid = str(manifest["active"])
+            public = PublicKeySet.from_json(manifest["keys"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise KeyringError(f"{path} is unreadable: {error}") from None
-        self._active = self._load_private(self._active_kid)
+        return _Loaded(stamp, self._load_private(active_kid), public)
+
+    def _current(self) -> _Loaded:
+        """Return the manifest's current version, read again if its file changed."""
+        loaded = self._loaded
+        if FileStamp.at(self.folder / _MANIFEST) != loaded.stamp:
+            # One assignment: a thread using the keyring meanwhile sees one version whole.
+            loaded = self._loaded = self._read()
+        return loaded
 
     def _load_private(self, kid: str) -> IssuerKey:
         path = self.folder / _PRIVATE / f"{kid}.key"
@@ -266,16 +342,16 @@ class IssuerKeyring:
     def _save(self, active: str, keys: PublicKeySet) -> None:
         manifest = {"active": active, "keys": keys.to_json()}
         _write_file(self.folder / _MANIFEST, json.dumps(manifest, indent=2).encode(), 0o644)
-        self._read()
+        self._loaded = self._read()
 
     @property
     def active(self) -> IssuerKey:
         """Return the key that signs new cards, revocation lists and device packages."""
-        return self._active
+        return self._current().active
 
     def public_key_set(self) -> PublicKeySet:
         """Return every public key of the keyring, retired ones with their retirement time."""
-        return self._public
+        return self._current().public
 
     def rotate(self) -> IssuerKey:
         """Make a new active key; earlier keys keep verifying until `retire`.
@@ -293,8 +369,8 @@ class IssuerKeyring:
         )
         _write_file(self.folder / _PRIVATE / f"{kid.hex()}.key", pem, 0o600)
         entry = PublicKeyEntry(kid, key.public_key(), self._clock())
-        self._save(kid.hex(), PublicKeySet([*self._public.values(), entry]))
-        return self._active
+        self._save(kid.hex(), PublicKeySet([*self._current().public.values(), entry]))
+        return self._loaded.active
 
     def retire(self, key_id: bytes, at: datetime | None = None) -> None:
         """Retire a key: from `at` (default now) cards it signed are refused `unknown_key`.
@@ -304,19 +380,45 @@ class IssuerKeyring:
                 `keyring_active_key` for the active key (rotate first).
 
         """
-        entry = self._public.get(key_id)
+        current = self._current()
+        entry = current.public.get(key_id)
         if entry is None:
             raise KeyringError(
                 f"no key {key_id.hex()} in {self.folder}", code="keyring_unknown_key"
             )
-        if key_id == self._active.key_id:
+        if key_id == current.active.key_id:
             raise KeyringError(
                 f"key {key_id.hex()} is the active key: rotate first", code="keyring_active_key"
             )
         retired = PublicKeyEntry(
             entry.key_id, entry.public_key, entry.not_before, at or self._clock()
         )
-        self._save(self._active_kid, PublicKeySet([*self._public.values(), retired]))
+        self._save(current.active.kid, PublicKeySet([*current.public.values(), retired]))
+
+
+class KeyringKeys:
+    """The public keys of some keyrings, as they are at each look-up (a `KeySource`).
+
+    For a server that verifies what several issuers sign (tickets and cards at one gate):
+    each look-up asks every keyring's current key set, so a key rotated in any of them
+    verifies at once, where a `PublicKeySet` built once would keep the keys of its day.
+
+    Args:
+        keyrings: the issuers' keyrings, asked in this order.
+
+    """
+
+    def __init__(self, *keyrings: IssuerKeyring) -> None:
+        """Hold the keyrings; see the class docstring."""
+        self._keyrings = keyrings
+
+    def verifier(self, key_id: bytes, at: float) -> Ed25519PublicKey | None:
+        """Return the key of `key_id` valid at `at` (UTC seconds) in any keyring, or None."""
+        for keyring in self._keyrings:
+            key = keyring.public_key_set().verifier(key_id, at)
+            if key is not None:
+                return key
+        return None
 
 
 def open_issuer_keyring(folder: Path, clock: Clock = system_clock) -> IssuerKeyring:

@@ -34,7 +34,7 @@ from podium.accreditation import LiveGateState
 from podium.core.clock import Clock
 from podium.core.db import Planes
 from podium.core.errors import InvalidInputError, NotFoundError
-from podium.gates import Decision, Direction, GateState, PublicKeySet
+from podium.gates import Decision, Direction, GateState, KeyringKeys
 from podium.privacy.operators import Principal
 from podium.ticketing import (
     GateDevice,
@@ -125,6 +125,9 @@ TEXTS: dict[Lang, dict[str, str]] = {
 class GateServices:
     """The node's gate services, opened once: the ticket office, card keys, card state.
 
+    The keys are the node's keyrings themselves (`KeyringKeys`, the ticket code keys), so
+    a key rotated on the host while the node runs verifies at the next scan.
+
     Args:
         request: any request of the app (its state holds planes, spine and settings).
 
@@ -135,14 +138,10 @@ class GateServices:
         self.planes: Planes = request.app.state.planes
         self.office: TicketOffice = office_of(request)
         self.desk = get_desk(request)
-        keys = PublicKeySet(
-            [
-                *self.office.keyring.public_key_set().values(),
-                *self.desk.keyring.public_key_set().values(),
-            ]
-        )
+        # Live views, not copies: a key or code key rotated while the node runs counts at once.
+        keys = KeyringKeys(self.office.keyring, self.desk.keyring)
         self.clock: Clock = AppClock(request.app)
-        self.context = ScanContext(keys, dict(self.office.code_keys), _card_state, self.clock)
+        self.context = ScanContext(keys, self.office.code_keys, _card_state, self.clock)
 
 
 def _card_state(games: Session) -> GateState:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time
 
-from podium.accessibility import Describer, NocNames, UnitInfo, leader_of, standings_of
+from podium.accessibility import Describer, NocNames, UnitInfo, is_match, leader_of, standings_of
 from podium.odf import (
     Athlete,
     Competitor,
@@ -152,3 +153,66 @@ def test_medals_are_described_once_until_they_change() -> None:
         "argent, Summer Mcintosh, Canada."
     )
     assert said.describe(21, medallists) == []
+
+
+def test_standings_follow_the_sports_ranking_rule() -> None:
+    first, second = swimmer("4", "BURLING", "Peter", "AUS"), swimmer("5", "TUKE", "Blair", "CAN")
+    sailing = [
+        ResultLine(first, result="12", result_type="POINTS"),
+        ResultLine(second, result="9", result_type="POINTS"),
+    ]
+    # Sailing's low-point system (RRS appendix A4): fewest points lead.
+    assert leader_of(sailing, "SAL") == sailing[1]
+    assert leader_of(sailing, "BOX") == sailing[0]  # most points elsewhere
+    golf = [
+        ResultLine(first, result="-12", result_type="STROKES"),
+        ResultLine(second, result="-15", result_type="STROKES"),
+    ]
+    assert leader_of(golf, "GLF") == golf[1]
+    # A result without ResultType has a place only when written as a time.
+    untyped = [ResultLine(first, result="7"), ResultLine(second, result="3")]
+    assert standings_of(untyped) == []
+    timed = [ResultLine(first, result="1:01.00"), ResultLine(second, result="59.00")]
+    assert leader_of([timed[0]]) == timed[0]
+    assert standings_of(timed) == [timed[0]]  # "59.00" alone could be points
+
+
+def test_a_match_in_progress_says_its_score_not_its_line_order() -> None:
+    final = "FBLMTEAM11------------FNL-000100--"
+    france = Competitor(code="FRA", type="T", organisation="FRA", athletes=())
+    spain = Competitor(code="ESP", type="T", organisation="ESP", athletes=())
+    nocs = NocNames(
+        {"en": {"FRA": "France", "ESP": "Spain"}, "fr": {"FRA": "France", "ESP": "Espagne"}}
+    )
+    said = Describer(nocs, {final: UnitInfo(final, "Men's Final", "Men", "STA")}.get)
+
+    def live(seq: int, spain_goals: str, france_goals: str) -> list[str]:
+        # Ranks as a feed in progress may carry them: the order of the lines, not the score.
+        lines = (
+            ResultLine(spain, rank="1", result=spain_goals, result_type="POINTS"),
+            ResultLine(france, rank="2", result=france_goals, result_type="POINTS"),
+        )
+        header = dataclasses.replace(message("LIVE").header, document_code=final)
+        found = said.describe(seq, OdfMessage(header, UnitResult(Rsc(final), lines)))
+        return [d.text_en for d in found if d.kind == "standings"] + [
+            d.text_fr for d in found if d.kind == "standings"
+        ]
+
+    assert live(1, "0", "1") == [
+        "Score, Men's Final: France 1, Spain 0.",
+        "Score, Men's Final : France 1, Espagne 0.",
+    ]
+    assert live(2, "0", "1") == []  # nothing new
+    assert live(3, "2", "1")[0] == "Score, Men's Final: Spain 2, France 1."
+
+
+def test_a_matchs_untyped_scores_count_the_higher_first() -> None:
+    france = Competitor(code="FRA", type="T", organisation="FRA", athletes=())
+    spain = Competitor(code="ESP", type="T", organisation="ESP", athletes=())
+    # A venue's capture may send the goals without a ResultType: in a match, a score.
+    lines = [ResultLine(spain, result="0", wlt="W"), ResultLine(france, result="1", wlt="L")]
+    assert is_match(lines)
+    assert leader_of(lines, "FBL") == lines[1]
+    two_runners = [ResultLine(MCINTOSH, result="1"), ResultLine(TITMUS, result="0")]
+    assert not is_match(two_runners)
+    assert standings_of(two_runners) == []

@@ -392,6 +392,9 @@ def test_unit_pages_described_and_tactile_versions_work_by_keyboard(
         ".getElementById('descriptions').lastElementChild.firstChild.textContent.trim()"
     )
     assert focused(page, "e.id === 'describe-audio'")
+    # France is ahead: the score says France first, whatever the order of the feed's lines.
+    newest = page.locator("#descriptions li").last.inner_text()
+    assert re.search(r"Score, .+: France \d+, (Spain|Espagne) 0\.", newest), newest
 
     # Back to the unit, and on to the tactile tablet page and back, with Enter.
     tab_to(page, f"e.getAttribute('href') === '/{lang}/units/{FOOTBALL_FINAL}'")

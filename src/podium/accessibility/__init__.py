@@ -17,6 +17,7 @@ from podium.accessibility.describer import (
     Description,
     DescriptionKind,
     UnitInfo,
+    is_match,
     leader_of,
     standings_of,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "UnitInfo",
     "descriptions_of",
     "games_names",
+    "is_match",
     "leader_of",
     "ordinal",
     "sized_wav",

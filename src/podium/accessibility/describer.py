@@ -7,16 +7,23 @@ repeating what was said produces nothing.
 
     START_LIST                     status ("start list published, 8 competitors")
     first LIVE / INTERMEDIATE      start ("... has started")
-    LIVE with results              standings (top three), or leader_change when the lead changed
+    LIVE with results              standings (top three), or leader_change when the lead changed;
+                                   a match (two sides) says its score instead of standings
     UNCONFIRMED / UNOFFICIAL       leader_change when the winner was not leading, then result
     OFFICIAL                       result (if none was said yet), else status ("now official")
     any line with a record mark    record (WR, OR, PR, AR; once per competitor and mark)
     DT_MEDALLISTS                  medal (gold, silver, bronze; again only when they change)
 
 Leaders and standings: by `Rank` when the lines carry ranks; before ranks exist (a race
-in progress) by the result itself: shortest `TIME` first, most points or longest
-`DISTANCE` first. Rule sources: ODF Foundation Principles §6.13 (ResultStatus), ODF
-`RecordIndicators`, DT_MEDALLISTS.
+in progress) by the result itself, in the direction of the sport's ranking rule
+(`podium.results.ranking_rule`: shortest `TIME` first, most `POINTS` first except where a
+sport counts penalties, as sailing's low-point system or jumping faults, fewest golf
+`STROKES` first). A result without a `ResultType` is compared only when it is written as
+a time ("1:59.90"), or as a side's score in a match (the higher wins); otherwise it has
+no place rather than a guessed one. A match in
+progress (two sides) goes by its score, not by `Rank`, which in a live match is only
+the order of the lines. Rule sources: ODF Foundation Principles §6.13 (ResultStatus), ODF
+`RecordIndicators`, DT_MEDALLISTS; the ranking rules' own sources.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from podium.accessibility.nocs import NocNames
@@ -36,14 +44,30 @@ from podium.accessibility.phrases import (
     official_text,
     record_text,
     result_text,
+    score_text,
     standings_text,
     start_list_text,
     start_text,
 )
 from podium.accessibility.spoken import SpeechLang
 from podium.odf import EventMedallists, OdfMessage, ResultLine, UnitResult
+from podium.results import (
+    Direction,
+    RankingRuleError,
+    ResultValueError,
+    parse_result,
+    ranking_rule,
+)
 
-__all__ = ["Describer", "Description", "DescriptionKind", "UnitInfo", "leader_of", "standings_of"]
+__all__ = [
+    "Describer",
+    "Description",
+    "DescriptionKind",
+    "UnitInfo",
+    "is_match",
+    "leader_of",
+    "standings_of",
+]
 
 DescriptionKind = Literal[
     "start", "standings", "leader_change", "result", "record", "medal", "status"
@@ -113,42 +137,74 @@ class _UnitState:
     records: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _seconds(value: str) -> float | None:
-    match = _TIME.match(value.strip())
-    if match is None:
+def _result_type(line: ResultLine, untyped: str | None) -> str | None:
+    kind = (line.result_type or "").upper()
+    if kind:
+        return kind
+    result = (line.result or "").strip()
+    return "TIME" if ":" in result and _TIME.match(result) else untyped
+
+
+def _performance(line: ResultLine, discipline: str, untyped: str | None) -> Decimal | None:
+    """Return the line's result signed so that the smaller sorts first, or None."""
+    kind = _result_type(line, untyped)
+    if not line.result or line.irm or kind is None:
         return None
-    hours, minutes, seconds = match.groups()
-    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
-
-
-def _performance(line: ResultLine) -> float | None:
-    if not line.result or line.irm:
+    try:
+        value = parse_result(line.result, kind)
+        rule = ranking_rule(discipline, kind)
+    except (ResultValueError, RankingRuleError):
         return None
-    seconds = _seconds(line.result)
-    if seconds is None:
+    if value is None:
         return None
-    return -seconds if (line.result_type or "").upper() in _HIGHER_IS_BETTER else seconds
+    return value if rule.direction is Direction.LOWER_IS_BETTER else -value
 
 
-def standings_of(lines: Sequence[ResultLine]) -> list[ResultLine]:
+def standings_of(
+    lines: Sequence[ResultLine], discipline: str = "*", *, by_rank: bool = True
+) -> list[ResultLine]:
     """Order the lines that have a place: by `Rank`, else by the result (best first).
 
     Lines with an IRM, and lines with neither a rank nor a comparable result, are left out.
 
     Args:
         lines: a DT_RESULT's lines.
+        discipline: the unit's three-letter discipline code (the first three characters of
+            its RSC), for the direction of its ranking rule; `*` for the general rules.
+        by_rank: False to ignore `Rank` (a match in progress).
 
     """
     ranked = [ln for ln in lines if ln.rank and ln.rank.isdigit() and not ln.irm]
-    if ranked:
+    if ranked and by_rank:
         return sorted(ranked, key=lambda ln: (int(ln.rank or 0), ln.sort_order or 0))
-    measured = [(p, i, ln) for i, ln in enumerate(lines) if (p := _performance(ln)) is not None]
+    untyped = "SCORE" if is_match(lines) else None
+    measured = [
+        (p, i, ln)
+        for i, ln in enumerate(lines)
+        if (p := _performance(ln, discipline, untyped)) is not None
+    ]
     return [ln for _, _, ln in sorted(measured, key=lambda m: (m[0], m[1]))]
 
 
-def leader_of(lines: Sequence[ResultLine]) -> ResultLine | None:
+def is_match(lines: Sequence[ResultLine]) -> bool:
+    """Tell whether a unit's lines are the two sides of a match (a head-to-head unit).
+
+    Two lines, and one of: a `WLT` outcome on a line (ODF: head-to-head units only), two
+    teams, or a `SCORE` or `SETS` result type. Two athletes racing or scored by judges
+    are not a match.
+    """
+    if len(lines) != 2:
+        return False
+    if any(ln.wlt for ln in lines):
+        return True
+    if all(ln.competitor.type == "T" for ln in lines):
+        return True
+    return any((ln.result_type or "").upper() in {"SCORE", "SETS"} for ln in lines)
+
+
+def leader_of(lines: Sequence[ResultLine], discipline: str = "*") -> ResultLine | None:
     """Return the line in first place (see `standings_of`), or None when nobody has one."""
-    ordered = standings_of(lines)
+    ordered = standings_of(lines, discipline)
     return ordered[0] if ordered else None
 
 
@@ -212,24 +268,28 @@ class Describer:
             if state.status != "START_LIST":
                 said.append(("status", start_list_text(voice, len(lines))))
         elif status in _LIVE:
-            said += self._live(voice, state, lines)
+            said += self._live(voice, state, lines, info.rsc[:3])
         elif status in _ENDED:
-            said += self._ended(voice, state, status, lines)
+            said += self._ended(voice, state, status, lines, info.rsc[:3])
         said += self._records(voice, state, lines)
         state.status = status
         return said
 
     def _live(
-        self, voice: Voice, state: _UnitState, lines: Sequence[ResultLine]
+        self, voice: Voice, state: _UnitState, lines: Sequence[ResultLine], discipline: str
     ) -> list[tuple[DescriptionKind, Texts]]:
         said: list[tuple[DescriptionKind, Texts]] = []
         if state.status not in _LIVE:
             said.append(("start", start_text(voice)))
-        ordered = standings_of(lines)
+        match = is_match(lines)
+        ordered = standings_of(lines, discipline, by_rank=not match)
         signature = tuple((ln.competitor.code, ln.rank, ln.result) for ln in ordered)
         if not ordered or signature == state.standings:
             return said
         state.standings = signature
+        if match and len(ordered) == 2:
+            said.append(("standings", score_text(voice, ordered)))
+            return said
         leader = ordered[0].competitor.code
         if state.leader is not None and leader != state.leader:
             said.append(("leader_change", leader_text(voice, ordered[0])))
@@ -239,7 +299,12 @@ class Describer:
         return said
 
     def _ended(
-        self, voice: Voice, state: _UnitState, status: str, lines: Sequence[ResultLine]
+        self,
+        voice: Voice,
+        state: _UnitState,
+        status: str,
+        lines: Sequence[ResultLine],
+        discipline: str,
     ) -> list[tuple[DescriptionKind, Texts]]:
         official = status == "OFFICIAL"
         if state.result_said:
@@ -247,7 +312,7 @@ class Describer:
                 state.official_said = True
                 return [("status", official_text(voice))]
             return []
-        ordered = standings_of(lines)
+        ordered = standings_of(lines, discipline)
         if not ordered:
             return []
         said: list[tuple[DescriptionKind, Texts]] = []

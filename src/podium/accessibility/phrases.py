@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from podium.accessibility.nocs import NocNames
-from podium.accessibility.spoken import SPEECH_LANGS, SpeechLang, ordinal, spoken_result, tv_name
+from podium.accessibility.spoken import (
+    SPEECH_LANGS,
+    SpeechLang,
+    ordinal,
+    spoken_decimal,
+    spoken_result,
+    tv_name,
+)
 from podium.odf import Competitor, MedalAward, RecordMark, ResultLine
 
 __all__ = [
@@ -46,6 +53,7 @@ _MEDALS: dict[str, Texts] = {
 }
 _SEP: dict[SpeechLang, str] = {"en": "; ", "fr": " ; "}
 _COLON: dict[SpeechLang, str] = {"en": ": ", "fr": " : "}
+_SCORE_SEP: dict[SpeechLang, str] = {"en": ", ", "fr": ", "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,30 @@ def standings_text(voice: Voice, lines: Sequence[ResultLine]) -> Texts:
     return _both(
         {
             lang: f"{heads[lang]}, {voice.unit}{_COLON[lang]}{_placed(voice, lines, lang, 1)}."
+            for lang in SPEECH_LANGS
+        }
+    )
+
+
+def score_text(voice: Voice, sides: Sequence[ResultLine]) -> Texts:
+    """Say a match's score, the side ahead first ("Score, ...: France 1, Spain 0").
+
+    A drawn match says its sides in the order of the lines. Scores are said as numbers
+    ("2"), not as points: in a match the unit of the score is the sport's own (goals,
+    points, sets).
+    """
+    heads: dict[SpeechLang, str] = {"en": "Score", "fr": "Score"}
+
+    def side(line: ResultLine, lang: SpeechLang) -> str:
+        result = line.result or ""
+        said = spoken_decimal(result, lang) if result.isdigit() else result
+        return f"{voice.who(line.competitor, lang)} {said}"
+
+    return _both(
+        {
+            lang: f"{heads[lang]}, {voice.unit}{_COLON[lang]}"
+            + _SCORE_SEP[lang].join(side(line, lang) for line in sides)
+            + "."
             for lang in SPEECH_LANGS
         }
     )

@@ -6,9 +6,10 @@
 
 Run by the organising committee's staff on the host, as the `system` operator. With
 `--with-ages` the birth dates are read on the sovereign host, under the sport-entries
-purpose (role entries-officer; the policy releases the birth date alone), each read decided by the access policy and audited; without it the age rule is
-reported `unknown`. A refusal or an unusable rules file ends with `[code] message` and
-exit status 1; entries that break a rule make `check` exit 1.
+purpose (role entries-officer; the policy releases the birth date alone), each read
+decided by the access policy and audited; without it the age rule is reported `unknown`.
+A refusal or an unusable rules file ends with `[code] message` and exit status 1; entries
+that break a rule make `check` exit 1.
 """
 
 from __future__ import annotations

@@ -22,11 +22,14 @@ from podium.results.medals import (
 )
 from podium.results.models import MedalRecord, UnitResult
 from podium.results.queries import NEUTRAL_DELEGATIONS, medal_table, medallists, unit_results
+from podium.results.rules import Direction, RankingRule, RankingRuleError, ranking_rule
 from podium.results.schemas import MedallistPublic, MedalStandingPublic, ResultPublic
+from podium.results.values import ResultValueError, parse_result
 
 __all__ = [
     "NEUTRAL_DELEGATIONS",
     "Competition",
+    "Direction",
     "FinalPlace",
     "FinalRankingError",
     "Medal",
@@ -37,7 +40,10 @@ __all__ = [
     "MedalStanding",
     "MedalStandingPublic",
     "MedallistPublic",
+    "RankingRule",
+    "RankingRuleError",
     "ResultPublic",
+    "ResultValueError",
     "UnitEntry",
     "UnitResult",
     "allocate_medals",
@@ -46,5 +52,7 @@ __all__ = [
     "medal_standings",
     "medal_table",
     "medallists",
+    "parse_result",
+    "ranking_rule",
     "unit_results",
 ]

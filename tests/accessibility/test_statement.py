@@ -16,7 +16,6 @@ from podium.accessibility.statement import (
     LimitKind,
     StatementData,
     StatementDataError,
-    StatementSettings,
     build_statement,
     bundled_statement,
     conformance_of,
@@ -25,6 +24,7 @@ from podium.accessibility.statement import (
     rates_of,
 )
 from podium.cli.main import app
+from podium.core.settings import Settings
 from podium.web import router
 
 
@@ -175,11 +175,11 @@ def test_the_hand_written_limits_are_in_both_languages() -> None:
 
 def test_the_node_sets_the_contact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PODIUM_ACCESSIBILITY_CONTACT", "https://podium.example/contact")
-    statement = bundled_statement(StatementSettings())
+    statement = bundled_statement(Settings().accessibility_contact)
     assert statement.contact == "https://podium.example/contact"
     assert statement.contact_href == "https://podium.example/contact"
     monkeypatch.delenv("PODIUM_ACCESSIBILITY_CONTACT")
-    default = bundled_statement(StatementSettings())
+    default = bundled_statement(Settings().accessibility_contact)
     assert default.contact_href == f"mailto:{load_statement_data().contact}"
 
 
@@ -187,6 +187,7 @@ def test_the_node_sets_the_contact(monkeypatch: pytest.MonkeyPatch) -> None:
 def client() -> TestClient:
     app = FastAPI()
     app.include_router(router)
+    app.state.settings = Settings()
     return TestClient(app)
 
 

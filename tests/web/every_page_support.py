@@ -392,13 +392,18 @@ def _violation(raw: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Checked:
-    """What one page gave: the HTTP status, its language, the audit entry, the violations."""
+    """What one page gave: the HTTP status, its language, the audit entry, the violations.
+
+    `statement_link`: the page's footer links to the accessibility statement (RGAA 4.1
+    asks for the statement to be reachable from every page).
+    """
 
     status: int
     lang: str
     entry: dict[str, Any]
     violations: list[dict[str, Any]]
     axe_version: str
+    statement_link: bool
 
 
 def check_page(page: Page, base: str, target: Target) -> Checked:
@@ -413,6 +418,9 @@ def check_page(page: Page, base: str, target: Target) -> Checked:
     status = response.status if response is not None else 0
     summary = axe_results(page)
     lang = str(page.evaluate("document.documentElement.lang"))
+    statement_link = bool(
+        page.evaluate("""!!document.querySelector('footer a[href$="/accessibility"]')""")
+    )
     page.set_viewport_size({"width": 320, "height": 800})
     reflow = not _scrolls_sideways(page)
     page.set_viewport_size({"width": 640, "height": 900})
@@ -434,7 +442,7 @@ def check_page(page: Page, base: str, target: Target) -> Checked:
         "reflow_320": reflow,
         "text_200": text,
     }
-    return Checked(status, lang, entry, summary["violations"], summary["version"])
+    return Checked(status, lang, entry, summary["violations"], summary["version"], statement_link)
 
 
 def route_pattern_to_regex(pattern: str) -> re.Pattern[str]:

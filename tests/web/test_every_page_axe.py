@@ -151,6 +151,8 @@ def test_every_page_passes_axe_in_english_and_french(
             version = checked.axe_version
             accessibility_audit.add_page(checked.entry)
             problems += _problems(target, checked.status, checked.lang, checked.entry)
+            if not checked.statement_link:
+                problems.append(f"{target.url} ({target.who}): no footer link to the statement")
             if checked.violations:
                 problems.append(f"{target.url} ({target.who}):\n{readable(checked.violations)}")
         accessibility_audit.set_environment(

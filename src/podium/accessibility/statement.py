@@ -35,8 +35,9 @@ cannot say that every criterion is met.
 The contents known not to be accessible come from the audit (every rule not met, with its
 pages) and from `data/statement.toml` (limits a browser test cannot see: the tactile page
 needs JavaScript, spoken audio needs espeak-ng, PDF tickets and cards are not tagged...).
-The feedback contact is `PODIUM_ACCESSIBILITY_CONTACT` (an e-mail address or a web
-address), else the file's default.
+The feedback contact is the node's `Settings.accessibility_contact`
+(`PODIUM_ACCESSIBILITY_CONTACT`: an e-mail address or a web address), else the file's
+default.
 
 Errors: `StatementDataError` (code `statement_data_invalid`): the audit or the statement
 file is missing a field, holds a wrong value or is not JSON/TOML; the message names the
@@ -55,7 +56,6 @@ from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from podium.core.errors import ConfigurationError
 
@@ -79,7 +79,6 @@ __all__ = [
     "Statement",
     "StatementData",
     "StatementDataError",
-    "StatementSettings",
     "build_statement",
     "bundled_statement",
     "conformance_of",
@@ -298,18 +297,6 @@ class StatementData(_Frozen):
     limits: tuple[KnownLimit, ...] = Field(default=(), alias="limit")
 
 
-class StatementSettings(BaseSettings):
-    """The node's setting of the statement: `PODIUM_ACCESSIBILITY_CONTACT`.
-
-    Attributes:
-        accessibility_contact: the feedback contact; None keeps `statement.toml`'s default.
-    """
-
-    model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
-
-    accessibility_contact: str | None = None
-
-
 class Conformance(enum.StrEnum):
     """The conformance state of RGAA 4.1, by the global rate."""
 
@@ -466,7 +453,7 @@ def build_statement(audit: Audit | None, data: StatementData, contact: str | Non
     Args:
         audit: the audit, or None when none was made.
         data: the hand-written limits and the default contact.
-        contact: the node's contact (`PODIUM_ACCESSIBILITY_CONTACT`), or None for the default.
+        contact: the node's contact (`Settings.accessibility_contact`), or None for the default.
     """
     rates = rates_of(audit) if audit is not None else None
     conformance = conformance_of(rates.global_rate if rates else None)
@@ -539,16 +526,16 @@ def _bundled(audit_path: Path, data_path: Path, contact: str | None) -> Statemen
     return build_statement(audit, load_statement_data(data_path), contact)
 
 
-def bundled_statement(settings: StatementSettings | None = None) -> Statement:
-    """Return the statement of the bundled audit, computed once per process.
+def bundled_statement(contact: str | None = None) -> Statement:
+    """Return the statement of the bundled audit, computed once per process and contact.
 
     Args:
-        settings: the node's statement settings; read from the environment when None.
+        contact: the node's feedback contact (`Settings.accessibility_contact`); None
+            keeps `statement.toml`'s.
 
     Raises:
         StatementDataError: the bundled audit or statement file is invalid.
     """
-    contact = (settings or StatementSettings()).accessibility_contact
     return _bundled(BUNDLED_AUDIT, BUNDLED_STATEMENT_DATA, contact)
 
 

@@ -32,7 +32,6 @@ from podium.accessibility import (
 )
 from podium.accessibility.statement import (
     StatementDataError,
-    StatementSettings,
     build_statement,
     bundled_statement,
     load_audit,
@@ -106,6 +105,7 @@ def describe(
 
 @accessibility_app.command("statement")
 def statement(
+    ctx: typer.Context,
     *,
     lang: Annotated[str, typer.Option(help="en or fr.")] = "en",
     audit: Annotated[
@@ -116,11 +116,12 @@ def statement(
     if lang not in {"en", "fr"}:
         console.print(escape(f"--lang must be en or fr, not {lang!r}"))
         raise typer.Exit(code=1)
+    settings: Settings = ctx.obj
+    contact = settings.accessibility_contact
     try:
         if audit is None:
-            computed = bundled_statement(StatementSettings())
+            computed = bundled_statement(contact)
         else:
-            contact = StatementSettings().accessibility_contact
             computed = build_statement(load_audit(audit), load_statement_data(), contact)
     except (StatementDataError, FileNotFoundError) as error:
         console.print(escape(f"[statement_data_invalid] {error}"))

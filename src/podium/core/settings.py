@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         controller: the controller's name, as the records of processing and subject
             exports state it (GDPR Art. 30(1)(a), Art. 13(1)(a)).
         dpo_contact: how to reach the data protection officer (Art. 30(1)(a), 37(7)).
+        accessibility_contact: the accessibility statement's feedback contact (an e-mail
+            address or a web address, RGAA 4.1 "retour d'information et contact"); None
+            keeps the bundled `accessibility/data/statement.toml` default.
         feed_role: `primary` builds the feed from the outbox and pushes it (one primary
             per feed); `edge` only serves live subscribers from NATS JetStream.
         feed_window_ms: the burst window of ODF Foundation Principles §4.4, milliseconds.
@@ -65,6 +68,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     controller: str = "the organising committee"
     dpo_contact: str = "the data protection officer of the organising committee"
+    accessibility_contact: str | None = None
     feed_role: Literal["primary", "edge"] = "primary"
     feed_window_ms: int = Field(default=250, ge=0)
     push_retry_seconds: float = Field(default=5.0, gt=0)

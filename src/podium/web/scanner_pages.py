@@ -89,6 +89,7 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "accreditation": "Card",
         "no_lane": "No gate device is registered yet: ask a gate manager to register one.",
         "switch": "Français",
+        "statement": "Accessibility statement",
         "error": "Not sent",
         "signed_in": "Signed in as",
     },
@@ -116,6 +117,7 @@ TEXTS: dict[Lang, dict[str, str]] = {
         "no_lane": "Aucun appareil de contrôle n'est enregistré : demandez à un "
         "responsable d'en enregistrer un.",
         "switch": "English",
+        "statement": "Déclaration d’accessibilité",
         "error": "Non envoyé",
         "signed_in": "Connecté en tant que",
     },

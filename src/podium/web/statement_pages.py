@@ -18,7 +18,6 @@ from podium.accessibility.statement import (
     RGAA_VERSION,
     LimitKind,
     Statement,
-    StatementSettings,
     bundled_statement,
     pages_by_pattern,
 )
@@ -86,7 +85,7 @@ def _context(statement: Statement, code: Lang) -> dict[str, object]:
 @router.get(f"/{LANG_PATH}/accessibility")
 def statement_page(request: Request) -> HTMLResponse:
     """Render the accessibility statement in the request's language."""
-    statement = bundled_statement(StatementSettings())
+    statement = bundled_statement(request.app.state.settings.accessibility_contact)
     return render(request, "statement.html", _context(statement, lang_of(request)))
 
 

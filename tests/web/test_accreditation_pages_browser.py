@@ -232,7 +232,8 @@ def test_the_desk_works_with_javascript_switched_off(
     _sign_in(page, node, "eu-desk")  # the sign-in form, too, works without JavaScript
     page.goto(f"{node}/staff/fr/accreditation/{number}")
     page.get_by_label("Motif du refus").fill("document illisible")
-    page.locator("#step-refuse button").click()
+    with page.expect_navigation():
+        page.locator("#step-refuse button").click()
     page.wait_for_url(f"**/staff/fr/accreditation/{number}?done=refuse")
     assert "Refusée." in page.get_by_role("status").inner_text()
     assert status_of(planes, number) == "refused"

@@ -77,7 +77,8 @@ def test_tab_from_the_top_reaches_the_skip_link_which_moves_focus_to_main(
 
 def test_language_switch_leads_to_the_same_page_in_french(page: Page, server: str) -> None:
     page.goto(f"{server}/en/medals?games=PG2024")
-    page.get_by_role("link", name="Français").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Français").click()
     assert page.url.endswith("/fr/medals?games=PG2024")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Tableau des médailles")
 
@@ -86,7 +87,8 @@ def test_schedule_filter_form_submits_the_chosen_filters(page: Page, server: str
     page.goto(f"{server}/en/schedule")
     page.get_by_label("Day", exact=True).select_option("2024-07-28")
     page.get_by_label("Discipline", exact=True).select_option("SWM")
-    page.get_by_role("button", name="Show").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/en/schedule?day=2024-07-28&discipline=SWM&venue=")
     assert page.get_by_role("link", name="Men's 100m Backstroke - Heat 1").is_visible()
 

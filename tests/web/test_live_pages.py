@@ -167,7 +167,8 @@ def test_without_javascript_the_page_shows_the_same_data_and_refresh_brings_chan
     at = node.sent_at("DT_RESULT", MARATHON, "en")
     expect(page.locator("#live-status")).to_have_text(f"Results updated: Unofficial, {at}")
     expect(plain.locator("main")).not_to_contain_text("Unofficial")
-    plain.get_by_role("link", name="Refresh", exact=True).click()
+    with plain.expect_navigation():
+        plain.get_by_role("link", name="Refresh", exact=True).click()
     expect(plain.locator("#live-status")).to_have_text(f"Results updated: Unofficial, {at}")
     assert plain.locator("main").inner_text() == page.locator("main").inner_text()
     context.close()

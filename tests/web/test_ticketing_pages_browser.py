@@ -144,10 +144,13 @@ def test_the_ticket_page_works_without_javascript(browser: Browser, node: Node) 
     email = _sign_up_with_the_keyboard(page, node)
     page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
     page.locator(f"#q-{_row(node)}").fill("1")
-    page.get_by_role("button", name="Hold these places").click()
-    page.get_by_role("button", name="Pay").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hold these places").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay").click()
     page.goto(f"{node.url}/en/tickets/wallet")
-    page.locator("ul.tickets a").first.click()
+    with page.expect_navigation():
+        page.locator("ul.tickets a").first.click()
     ticket = page.url
     assert "Your code appears 3 hours before the session" in page.inner_text("main")
     with node.planes.games_session() as games:
@@ -158,7 +161,8 @@ def test_the_ticket_page_works_without_javascript(browser: Browser, node: Node) 
         page.goto(ticket)
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").last.click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").last.click()
         page.wait_for_url(ticket)
         first = page.locator("#code-digits").inner_text()
         node.clock.now += timedelta(seconds=15)
@@ -177,7 +181,8 @@ def test_the_cart_announces_its_last_minute_once(browser: Browser, node: Node) -
     _sign_up_with_the_keyboard(page, node)
     page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
     page.locator(f"#q-{_row(node)}").fill("1")
-    page.get_by_role("button", name="Hold these places").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hold these places").click()
     with node.planes.games_session() as games:
         expires = games.scalars(
             select(Order.expires_at).where(Order.status == "held").order_by(Order.created_at.desc())
@@ -201,10 +206,13 @@ def test_the_script_replaces_the_code_when_its_step_ends(browser: Browser, node:
     email = _sign_up_with_the_keyboard(page, node)
     page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
     page.locator(f"#q-{_row(node)}").fill("1")
-    page.get_by_role("button", name="Hold these places").click()
-    page.get_by_role("button", name="Pay").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hold these places").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay").click()
     page.goto(f"{node.url}/en/tickets/wallet")
-    page.locator("ul.tickets a").first.click()
+    with page.expect_navigation():
+        page.locator("ul.tickets a").first.click()
     ticket = page.url
     with node.planes.games_session() as games:
         starts = games.get_one(TicketedSession, SESSION).starts_at
@@ -215,7 +223,8 @@ def test_the_script_replaces_the_code_when_its_step_ends(browser: Browser, node:
         page.goto(ticket)
         page.get_by_label("E-mail address").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").last.click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").last.click()
         page.wait_for_url(ticket)
         first = page.locator("#code-digits").inner_text()
         assert page.locator("#ticket-code").get_attribute("data-seconds") == "1"

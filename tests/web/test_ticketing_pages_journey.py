@@ -163,12 +163,14 @@ def _sign_up_and_enter_the_draw(j: Journey) -> None:
     j.email = f"camille.{secrets.token_hex(4)}@example.org"
     page.get_by_label("E-mail address").fill(j.email)
     page.get_by_label("Password").fill(FAN_PASSWORD)
-    page.get_by_role("button", name="Create the account").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the account").click()
     assert page.get_by_role("heading", name="My account").is_visible()
     _axe_clean(page, j.node, "tickets/account")
     page.goto(f"{j.base}/sessions/{SESSION}")
     page.get_by_label("Tickets wanted").fill("2")
-    page.get_by_role("button", name="Register for the draw").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register for the draw").click()
     assert "Your registration is recorded" in page.inner_text("main")
     _axe_clean(page, j.node, f"tickets/sessions/{SESSION}")
     _axe_clean(page, j.node, "tickets/draw")
@@ -177,27 +179,33 @@ def _sign_up_and_enter_the_draw(j: Journey) -> None:
 def _see_the_win_and_buy(j: Journey) -> None:
     page = j.page
     page.goto(f"{j.base}/draw")
-    page.get_by_role("link", name=f"Draw {j.draw_id}").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Draw {j.draw_id}").click()
     assert page.locator("#won").is_visible()
     assert j.seed in page.inner_text("main")
     _axe_clean(page, j.node, f"tickets/draws/{j.draw_id}")
     page.goto(f"{j.base}/draws/{j.draw_id}")
-    page.get_by_role("link", name="Buy now").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Buy now").click()
     page.locator(f"#q-{j.row_b}").fill("2")
-    page.get_by_role("button", name="Hold these places").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hold these places").click()
     assert page.get_by_role("heading", name="Cart").is_visible()
     _axe_clean(page, j.node, "tickets/cart")
     page.goto(f"{j.base}/cart")
-    page.get_by_role("button", name="Pay").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay").click()
     assert page.locator("#confirmed").is_visible()
 
 
 def _open_the_ticket(j: Journey) -> str:
     page = j.page
-    page.get_by_role("link", name="My tickets").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="My tickets").first.click()
     _axe_clean(page, j.node, "tickets/wallet")
     page.goto(f"{j.base}/wallet")
-    page.locator("ul.tickets a").first.click()
+    with page.expect_navigation():
+        page.locator("ul.tickets a").first.click()
     assert "Your code appears 3 hours before the session" in page.inner_text("main")
     ticket_path = page.url.split("/en/", 1)[1]
     _axe_clean(page, j.node, ticket_path)
@@ -211,7 +219,8 @@ def _code_inside_the_window(j: Journey, ticket_path: str) -> str:
     # Weeks later the fan session has ended: the fan signs in and comes back to the ticket.
     page.get_by_label("E-mail address").fill(j.email)
     page.get_by_label("Password").fill(FAN_PASSWORD)
-    page.get_by_role("button", name="Sign in").last.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").last.click()
     assert page.url.endswith(ticket_path)
     assert page.locator("#code-digits").is_visible()
     assert page.locator("svg.ticket-qr").is_visible()

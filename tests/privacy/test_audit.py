@@ -591,7 +591,9 @@ def test_a_key_readable_by_others_is_refused(key_dir: Path, signer: CheckpointSi
     with pytest.raises(AuditKeyError) as error:
         CheckpointSigner.load_or_create(key_dir)
     assert error.value.code == "audit_key_permissions"
-    assert signer.key_id
+    with pytest.raises(AuditKeyError) as error:
+        signer.sign(b"the running signer follows its file: it refuses an exposed key too")
+    assert error.value.code == "audit_key_permissions"
 
 
 def test_a_planted_public_key_under_another_id_is_refused(
@@ -608,17 +610,19 @@ def test_a_planted_public_key_under_another_id_is_refused(
 def test_checkpoints_of_a_rotated_key_still_verify(
     chain: Engine, signer: CheckpointSigner, key_dir: Path
 ) -> None:
+    old_kid = signer.key_id
     rotated = CheckpointSigner.rotate(key_dir)
-    assert rotated.key_id != signer.key_id
+    assert rotated.key_id != old_kid
     assert CheckpointSigner.load_or_create(key_dir).key_id == rotated.key_id
+    assert signer.key_id == rotated.key_id  # a signer loaded before follows the file
     with Session(chain) as session, session.begin():
         AuditLog(rotated, EVERY).append(session, [entry(i) for i in range(600)], T0)
     report = check(chain, key_dir)
     assert report.ok
-    assert set(trusted_public_keys(key_dir)) == {signer.key_id, rotated.key_id}
+    assert set(trusted_public_keys(key_dir)) == {old_kid, rotated.key_id}
     with Session(chain) as session:
         keys = set(session.scalars(select(AuditCheckpoint.key_id)))
-    assert keys == {signer.key_id, rotated.key_id}
+    assert keys == {old_kid, rotated.key_id}
 
 
 # --- the command --------------------------------------------------------------------

@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from podium.core.clock import Clock, system_clock
+from podium.core.files import FileStamp, read_stamped
 from podium.gates.errors import KeyringError, SignedDocumentError
 from podium.gates.payload import KEY_ID_LENGTH
 
@@ -212,51 +213,6 @@ class PublicKeySet(Mapping[bytes, PublicKeyEntry]):
             retired = _parse_time(item.get("retired_at"), f"key {kid} retired_at")
             entries.append(PublicKeyEntry(key_id_of(key), key, not_before, retired))
         return cls(entries)
-
-
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """What tells one version of a key file from another, without reading it.
-
-    An atomic replace (`_write_file`) gives the file a new inode and new times, so two
-    versions never share a stamp in practice; reading again on any difference is safe.
-
-    Attributes:
-        inode: `st_ino`.
-        size: `st_size` in bytes.
-        modified_ns: `st_mtime_ns`.
-        changed_ns: `st_ctime_ns`.
-
-    """
-
-    inode: int
-    size: int
-    modified_ns: int
-    changed_ns: int
-
-    @classmethod
-    def of(cls, result: os.stat_result) -> FileStamp:
-        """Return the stamp of a `stat` or `fstat` result."""
-        return cls(result.st_ino, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
-
-    @classmethod
-    def at(cls, path: Path) -> FileStamp | None:
-        """Return the stamp of the file at `path`, or None when it cannot be read."""
-        try:
-            return cls.of(path.stat())
-        except OSError:
-            return None
-
-
-def read_stamped(path: Path) -> tuple[bytes, FileStamp]:
-    """Return a file's bytes and the stamp of exactly the version read.
-
-    Raises:
-        OSError: the file cannot be opened or read.
-    """
-    with path.open("rb") as handle:
-        stamp = FileStamp.of(os.fstat(handle.fileno()))
-        return handle.read(), stamp
 
 
 def _write_file(path: Path, data: bytes, mode: int) -> None:

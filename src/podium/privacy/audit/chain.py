@@ -432,8 +432,9 @@ class AuditLog:
     def _seal(self, seq: int, digest: str, at: datetime) -> dict[str, Any]:
         if self.signer is None:
             raise AuditKeyError("no checkpoint key", code="audit_no_signer")
-        key_id = self.signer.key_id
-        signature = self.signer.sign(checkpoint_message(seq, digest, at, key_id))
+        signer = self.signer.current()  # one key version for the id and the signature
+        key_id = signer.key_id
+        signature = signer.sign(checkpoint_message(seq, digest, at, key_id))
         return {
             "seq": seq,
             "hash": digest,

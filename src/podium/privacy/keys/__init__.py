@@ -6,6 +6,7 @@ wrapped by a master key; destroying the wrapped key crypto-shreds every copy of 
 encrypted with it (GDPR Art. 17 erasure, Art. 32 security of processing).
 
     MasterKeyring   the master keys (PODIUM_MASTER_KEY, or `<key_dir>/master.keys`)
+    MasterKeyFile   the key file's keyring, read again when a rotation replaces the file
     KeyStore        where wrapped data keys live (protocol: a KMS or Vault would fit)
     LocalKeyStore   the default store, `<key_dir>/subject-keys.sqlite`
     SubjectKeys     the service: data_key, shred, rewrap_all, create_many
@@ -23,7 +24,9 @@ from podium.privacy.keys.keyring import (
     KEY_BYTES,
     MASTER_KEY_ENV,
     MASTER_KEY_FILE,
+    MasterKeyFile,
     MasterKeyring,
+    MasterKeySource,
     WrappedKey,
     retire_master_key,
     rotate_master_key,
@@ -38,6 +41,8 @@ __all__ = [
     "STORE_FILE",
     "KeyStore",
     "LocalKeyStore",
+    "MasterKeyFile",
+    "MasterKeySource",
     "MasterKeyring",
     "SubjectKeys",
     "WrappedKey",

@@ -4,6 +4,12 @@ Master keys wrap the data keys with AES key wrap (RFC 3394, NIST SP 800-38F "KW"
 keyring holds one active key that wraps and older ones still accepted for unwrapping, so a
 rotation (`rotate_master_key`, then `SubjectKeys.rewrap_all`, then `retire_master_key`)
 never makes a wrapped key unreadable (NIST SP 800-57 Part 1 §5.3).
+
+A running node follows the file: `MasterKeyFile` compares the file's `FileStamp` on every
+use and reads it again when a rotation (another process, `podium keys rotate`) replaced it.
+The rotation writes the new keyring, holding the old keys too, before it rewraps a single
+data key, so a node that reads a wrapped key from the store and then the keyring always
+finds its master key, even when the rotation stopped half-way.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import (
@@ -26,6 +33,7 @@ from cryptography.hazmat.primitives.keywrap import (
     aes_key_wrap,
 )
 
+from podium.core.files import FileStamp, read_stamped
 from podium.privacy.errors import KeyDestroyedError, MasterKeyError
 
 if TYPE_CHECKING:
@@ -35,6 +43,8 @@ __all__ = [
     "KEY_BYTES",
     "MASTER_KEY_ENV",
     "MASTER_KEY_FILE",
+    "MasterKeyFile",
+    "MasterKeySource",
     "MasterKeyring",
     "WrappedKey",
     "retire_master_key",
@@ -147,6 +157,10 @@ class MasterKeyring:
             keys[master_id] = _decode_key(encoded, f"{where}, key {master_id!r}")
         return cls(active_id=next(iter(keys)), keys=keys)
 
+    def current(self) -> MasterKeyring:
+        """Return this keyring: a fixed keyring is its own `MasterKeySource`."""
+        return self
+
     def wrap(self, dek: bytes) -> WrappedKey:
         """Wrap a data key with the active master key (RFC 3394 AES key wrap).
 
@@ -193,23 +207,32 @@ def _prepare_dir(key_dir: Path) -> None:
 
 
 def _read_key_file(key_dir: Path, *, create: bool) -> MasterKeyring:
+    return _read_key_file_stamped(key_dir, create=create)[0]
+
+
+def _read_key_file_stamped(key_dir: Path, *, create: bool) -> tuple[MasterKeyring, FileStamp]:
+    """Read (or, with `create`, first create) the key file: the keyring and its stamp.
+
+    Raises:
+        MasterKeyError: the file is missing (without `create`), too permissive or malformed.
+    """
     path = key_dir / MASTER_KEY_FILE
     if create and not path.exists():
         _prepare_dir(key_dir)
         first = MasterKeyring(active_id="m1", keys={"m1": AESGCM.generate_key(bit_length=256)})
-        try:
+        with suppress(FileExistsError):  # another process created it first: read theirs
             _write_key_file(path, first, exclusive=True)
-        except FileExistsError:
-            pass  # another process created it first: read theirs
-        else:
-            return first
-    if not path.exists():
-        raise MasterKeyError(f"master key file {path} does not exist")
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        raise MasterKeyError(f"master key file {path} has mode {mode:04o}; it must be 0600")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise MasterKeyError(f"master key file {path} has mode {mode:04o}; it must be 0600")
+        raw, stamp = read_stamped(path)
+    except FileNotFoundError:
+        raise MasterKeyError(f"master key file {path} does not exist") from None
+    except OSError as error:
+        raise MasterKeyError(f"master key file {path} cannot be read: {error}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
         active, encoded = data["active"], data["keys"]
     except (ValueError, KeyError, TypeError) as error:
         raise MasterKeyError(f"master key file {path}: not the expected JSON ({error})") from error
@@ -218,7 +241,54 @@ def _read_key_file(key_dir: Path, *, create: bool) -> MasterKeyring:
     keys = {
         str(mid): _decode_key(str(text), f"{path}, key {mid!r}") for mid, text in encoded.items()
     }
-    return MasterKeyring(active_id=active, keys=keys)
+    return MasterKeyring(active_id=active, keys=keys), stamp
+
+
+class MasterKeySource(Protocol):
+    """Where `SubjectKeys` takes its master keyring from at each use.
+
+    A `MasterKeyring` is a fixed source (`PODIUM_MASTER_KEY`, tests); a `MasterKeyFile`
+    follows `<key_dir>/master.keys` as rotations replace it.
+    """
+
+    def current(self) -> MasterKeyring:
+        """Return the master keyring to wrap and unwrap with now."""
+        ...
+
+
+class MasterKeyFile:
+    """The master keyring of `<key_dir>/master.keys`, read again whenever the file changes.
+
+    Every `current()` compares the file's `FileStamp` (one `stat`) with the one read, so a
+    server opened once wraps new data keys under a master key rotated by another process
+    and unwraps the keys that rotation rewrapped, at once and without a restart. The keys a
+    rotation keeps (the older master keys) stay readable; a key `retire_master_key` removed
+    is gone from memory at the next use too.
+
+    Args:
+        key_dir: the key store folder; the file is created on first use (see
+            `MasterKeyring.load`).
+
+    Raises:
+        MasterKeyError: (when opened, and on any use after the file changed) the file is
+            missing, readable by group or others, or malformed.
+
+    """
+
+    def __init__(self, key_dir: Path) -> None:
+        """Read (creating if needed) the key file; see the class docstring."""
+        self.path = key_dir / MASTER_KEY_FILE
+        self._key_dir = key_dir
+        self._loaded = _read_key_file_stamped(key_dir, create=True)
+
+    def current(self) -> MasterKeyring:
+        """Return the keyring the file holds now, read again if the file changed."""
+        ring, stamp = self._loaded
+        if FileStamp.at(self.path) != stamp:
+            # One assignment: a thread using the keyring meanwhile sees one version whole.
+            self._loaded = _read_key_file_stamped(self._key_dir, create=False)
+            ring = self._loaded[0]
+        return ring
 
 
 def _write_key_file(path: Path, ring: MasterKeyring, *, exclusive: bool) -> None:

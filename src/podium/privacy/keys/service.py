@@ -1,11 +1,13 @@
 """The data key service: per-(data subject, data category) keys, cached, shreddable.
 
 Key ids are `subject_id/category`; `SubjectKeys` creates, fetches, shreds and rewraps
-them over a `KeyStore` and a `MasterKeyring`, and `open_subject_keys` opens the node's own.
+them over a `KeyStore` and a master keyring source, and `open_subject_keys` opens the
+node's own, following its master key file (`MasterKeyFile`) so a rotation counts at once.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -19,7 +21,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from podium.core.clock import Clock, system_clock
 from podium.core.errors import InvalidInputError
 from podium.privacy.errors import KeyDestroyedError, KeyExistsError
-from podium.privacy.keys.keyring import MasterKeyring, WrappedKey
+from podium.privacy.keys.keyring import (
+    MASTER_KEY_ENV,
+    MasterKeyFile,
+    MasterKeyring,
+    MasterKeySource,
+    WrappedKey,
+)
 from podium.privacy.keys.store import KeyStore, LocalKeyStore
 
 __all__ = ["SubjectKeys", "key_id", "open_subject_keys"]
@@ -68,7 +76,10 @@ class SubjectKeys:
 
     Args:
         store: where the wrapped keys live.
-        keyring: the master keys that wrap them.
+        keyring: the master keys that wrap them: a fixed `MasterKeyring`, or a
+            `MasterKeyFile` asked at each use, so a rotation by another process counts
+            at once. A wrapped key is always read from the store before the keyring, and a
+            rotation writes the keyring before it rewraps, so its master key is known.
         cache_size: how many unwrapped keys to keep in memory.
         cache_ttl: how long one stays cached.
         clock: the clock of the cache.
@@ -78,7 +89,7 @@ class SubjectKeys:
     def __init__(
         self,
         store: KeyStore,
-        keyring: MasterKeyring,
+        keyring: MasterKeySource,
         *,
         cache_size: int = 4096,
         cache_ttl: timedelta = timedelta(seconds=60),
@@ -86,7 +97,7 @@ class SubjectKeys:
     ) -> None:
         """Create the service; see the class docstring."""
         self.store = store
-        self._keyring = keyring
+        self._source = keyring
         self._cache_size, self._cache_ttl, self._clock = cache_size, cache_ttl, clock
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._lock = threading.Lock()
@@ -94,8 +105,8 @@ class SubjectKeys:
 
     @property
     def keyring(self) -> MasterKeyring:
-        """The master keyring in use (replaced by `rewrap_all`)."""
-        return self._keyring
+        """The master keyring in use now (the key file's current one when following it)."""
+        return self._source.current()
 
     @overload
     def data_key(self, subject_id: str, category: str, *, create: Literal[True]) -> bytes: ...
@@ -185,10 +196,9 @@ class SubjectKeys:
                 for kid in (key_id(s, c) for s, c in pairs)
                 if (hit := self._cache.get(kid)) is None or hit.expires <= now
             ]
-        loaded = {
-            kid: self._keyring.unwrap(wrapped)
-            for kid, wrapped in self.store.get_many(wanted).items()
-        }
+        found = self.store.get_many(wanted)
+        ring = self._source.current()  # after the store: see the class docstring
+        loaded = {kid: ring.unwrap(wrapped) for kid, wrapped in found.items()}
         with self._lock:
             if generation != self._generation:
                 return 0  # a shred ran meanwhile: let each key be fetched on its own
@@ -207,12 +217,12 @@ class SubjectKeys:
     def _fetch(self, kid: str, *, create: bool) -> bytes | None:
         wrapped = self.store.get(kid)
         if wrapped is not None:
-            return self._keyring.unwrap(wrapped)
+            return self._source.current().unwrap(wrapped)
         if not create:
             return None
         key = AESGCM.generate_key(bit_length=256)
         try:
-            self.store.create(kid, self._keyring.wrap(key))
+            self.store.create(kid, self._source.current().wrap(key))
         except KeyExistsError:
             return self._fetch(kid, create=False)  # another thread or process won the race
         return key
@@ -279,6 +289,9 @@ class SubjectKeys:
     def rewrap_all(self, keyring: MasterKeyring) -> int:
         """Rewrap every live key under `keyring`'s active master key, then use `keyring`.
 
+        A service following its key file keeps following it when the file holds `keyring`
+        (`rotate_master_key` wrote it there first); otherwise it uses `keyring` from now on.
+
         Args:
             keyring: the rotated keyring; it must still hold the old master keys.
 
@@ -298,7 +311,8 @@ class SubjectKeys:
             if wrapped is not None and wrapped.master_id != keyring.active_id:
                 pending.append((live_id, keyring.wrap(keyring.unwrap(wrapped))))
         count = self.store.replace_many(pending)
-        self._keyring = keyring
+        if self._source.current() != keyring:
+            self._source = keyring
         return count
 
     def create_many(self, pairs: Iterable[tuple[str, str]]) -> None:
@@ -315,7 +329,7 @@ class SubjectKeys:
 
         """
         kids = dict.fromkeys(key_id(subject, category) for subject, category in pairs)
-        ring = self._keyring
+        ring = self._source.current()
         self.store.create_many(
             (kid, ring.wrap(AESGCM.generate_key(bit_length=256))) for kid in kids
         )
@@ -334,6 +348,10 @@ class SubjectKeys:
 def open_subject_keys(key_dir: Path, environ: Mapping[str, str] | None = None) -> SubjectKeys:
     """Open the node's data keys: the master keyring and the local key store of `key_dir`.
 
+    With `PODIUM_MASTER_KEY` set the keyring is fixed (the operator restarts after changing
+    the variable); otherwise it follows `<key_dir>/master.keys` (`MasterKeyFile`), so a
+    `podium keys rotate` on the host counts at once in a running server.
+
     Args:
         key_dir: the key store folder (`Settings.key_store()`).
         environ: the environment (for `PODIUM_MASTER_KEY`); `os.environ` when None.
@@ -345,5 +363,8 @@ def open_subject_keys(key_dir: Path, environ: Mapping[str, str] | None = None) -
         MasterKeyError: the master keyring is unusable.
 
     """
-    keyring = MasterKeyring.load(key_dir, environ)
+    env = os.environ if environ is None else environ
+    keyring: MasterKeySource = (
+        MasterKeyring.load(key_dir, env) if MASTER_KEY_ENV in env else MasterKeyFile(key_dir)
+    )
     return SubjectKeys(LocalKeyStore(key_dir), keyring)

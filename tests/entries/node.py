@@ -1,7 +1,8 @@
 """A private SQLite node with the real entries loaded, two entries operators and the app.
 
 `fra-entries` works for the French NOC, `ocog-entries` for the organising committee; both
-have a password (staff pages) and an API token with the entries scopes. The app's entries
+hold the role `entries-officer` and have a password (staff pages) and an API token with the
+entries scopes. The app's entries
 clock stands before the entry deadline.
 """
 
@@ -59,7 +60,7 @@ def entries_node(source: Path, target: Path) -> Iterator[EntriesNode]:
                 display_name=f"Entries {organisation}",
                 home_country="FR",
                 organisation=organisation,
-                roles=(),
+                roles=("entries-officer",),  # the staff pages' sessions: entries scopes
                 purposes=(),
                 known_roles=spine.pdp.roles,
                 known_purposes=spine.pdp.purposes,

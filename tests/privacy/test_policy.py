@@ -523,3 +523,44 @@ def _load_or_error(data: dict[str, Any]) -> Policy | PolicyError:
         return Policy.from_mapping(data, source="generated")
     except PolicyError as error:
         return error
+
+
+# --- [role_scopes]: what a staff sign-in session may do on the routes -----------------------
+
+
+def _with_role_scopes(tmp_path: Path, table: str) -> Path:
+    return _write(
+        tmp_path, _rule(), base=_BASE.replace("\n[purposes.work]", table + "\n[purposes.work]")
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ('\n[role_scopes]\nz = ["people:person:read"]\n', "unknown role 'z'"),
+        ('\n[role_scopes]\na = ["people:person:fly"]\n', "unknown scope 'people:person:fly'"),
+        ('\n[role_scopes]\na = ["results:ath:write"]\n', "unknown scope 'results:ath:write'"),
+    ],
+)
+def test_role_scopes_naming_an_unknown_role_or_scope_are_refused(
+    tmp_path: Path, table: str, words: str
+) -> None:
+    error = _refused(_with_role_scopes(tmp_path, table))
+    key = table.split("\n")[2].split(" ", maxsplit=1)[0]
+    assert error.field == f"role_scopes.{key}"
+    assert f"role_scopes.{key}" in str(error)
+    assert words in str(error)
+
+
+def test_role_scopes_grant_the_union_of_the_roles_scopes(tmp_path: Path) -> None:
+    table = '\n[role_scopes]\na = ["people:person:read"]\nb = ["entries:entry:read"]\n'
+    pdp = PolicyDecisionPoint(load_policy(_with_role_scopes(tmp_path, table)))
+    assert pdp.session_scopes(["a", "b"]) == {"people:person:read", "entries:entry:read"}
+    assert pdp.session_scopes(["c", "unknown"]) == frozenset()
+    assert pdp.roles_granting("entries:entry:read") == {"b"}
+
+
+def test_the_bundled_role_scopes_keep_admin_and_gate_staff_away_from_personal_data() -> None:
+    assert "people:person:read" not in PDP.session_scopes(["admin", "gate-staff"])
+    assert PDP.session_scopes(["gate-staff"]) == {"gates:device:scan", "accreditation:zone:check"}
+    assert PDP.roles_granting("ticketing:order:write") == {"ticketing-agent"}

@@ -135,7 +135,8 @@ def test_an_operator_without_an_organisation_gets_no_portal(
         sign_in(client, "us-support", "operations")
         response = client.get("/staff/portal")
         assert response.status_code == 403
-        assert "not attached to a responsible organisation" in response.text
+        # a support engineer's roles grant no registration ([role_scopes] of the policy)
+        assert "people:registration:write" in response.text
         assert client.get("/staff/accreditation").status_code == 403  # no desk role
 
 

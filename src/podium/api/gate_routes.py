@@ -11,10 +11,9 @@ answer lists every double entry known), and fetches its offline package
 never public). Tickets and cards go through the same `podium.gates` engine; a card is
 judged with the accreditation service's live state (`podium.accreditation.LiveGateState`).
 
-A staff sign-in session carries no scopes, so roles bound it instead
-(`podium.web.auth.permit`): scanning and uploads need `gate-staff` or `admin`
-(`GATE_ROLES`), managing devices, the merge and packages need `admin`
-(`GATE_MANAGER_ROLES`).
+A staff sign-in session carries no scopes: its roles grant them by the policy's
+`[role_scopes]` (`podium.web.auth.permit`): scanning and uploads to `gate-staff` and
+`admin`, managing devices, the merge and packages to `admin`.
 """
 
 from __future__ import annotations
@@ -51,22 +50,15 @@ from podium.ticketing import (
     register_device,
     scan_online,
 )
-from podium.web.auth import CurrentOperator, permit, require_scope
-from podium.web.scanner_pages import (
-    GATE_MANAGER_ROLES,
-    GATE_ROLES,
-    GateServices,
-    gate_services,
-)
+from podium.web.auth import CurrentOperator, SpineDep, permit, require_scope
+from podium.web.scanner_pages import GateServices, gate_services
 
 __all__ = ["DecisionOut", "DeviceIn", "DeviceOut", "ScanIn", "UploadIn", "router"]
 
 router = APIRouter(prefix="/api/gates", tags=["gates"])
 
-Manager = Annotated[
-    Principal, Depends(require_scope("gates:device:manage", roles=GATE_MANAGER_ROLES))
-]
-Scanner = Annotated[Principal, Depends(require_scope("gates:device:scan", roles=GATE_ROLES))]
+Manager = Annotated[Principal, Depends(require_scope("gates:device:manage"))]
+Scanner = Annotated[Principal, Depends(require_scope("gates:device:scan"))]
 Services = Annotated[GateServices, Depends(gate_services)]
 DeviceId = Annotated[str, Path(pattern=r"^gdv_[0-9a-f]{16}$", description="a device id")]
 _NONCE = r"^[0-9A-Za-z_.:-]{8,64}$"
@@ -202,10 +194,13 @@ def post_disable(device: DeviceId, principal: Manager, services: Services) -> De
 
 
 @router.get("/devices/{device}/package")
-def get_package(device: DeviceId, principal: CurrentOperator, services: Services) -> Response:
+def get_package(
+    device: DeviceId, principal: CurrentOperator, services: Services, spine: SpineDep
+) -> Response:
     """Return the device's signed offline package (a device's or a manager's token).
 
-    A staff session needs a manager's role: the package holds the ticket code keys.
+    A staff session needs a role granting `gates:device:manage` (`[role_scopes]`: admin):
+    the package holds the ticket code keys.
 
     Raises:
         PermissionDeniedError: `scope_missing` (403) without either scope, `role_missing`
@@ -213,7 +208,7 @@ def get_package(device: DeviceId, principal: CurrentOperator, services: Services
         DeviceNotFoundError: `device_not_found` (404); DeviceError: `device_disabled`.
     """
     try:
-        permit(principal, "gates:device:manage", GATE_MANAGER_ROLES)
+        permit(principal, "gates:device:manage", spine.pdp)
     except PermissionDeniedError:
         if principal.scopes is None or not principal.allows("gates:device:scan"):
             raise

@@ -8,11 +8,11 @@ Fans: `POST /api/ticketing/session` signs in (e-mail, password) and answers the 
 value, also set as the `podium_fan` cookie (HttpOnly, SameSite=Lax). Fan routes accept
 `Authorization: Bearer <value>` or the cookie; with the cookie, writes must carry the
 session's CSRF token in `X-CSRF-Token`. Staff routes need an operator token with a
-`ticketing:*` scope, or a staff sign-in session with the `ticketing-agent` role (never gate
-staff: orders and refunds are the box office's). The provider webhook is authenticated by
-its HMAC signature. Every route reads the time from the application's clock
-(`podium.web.deps.now_of`), the one the fan pages read: a fan session opened on a page is
-checked here on the same clock.
+`ticketing:*` scope, or a staff sign-in session whose roles grant it (`[role_scopes]` of
+the policy: `ticketing-agent`, never gate staff: orders and refunds are the box office's).
+The provider webhook is authenticated by its HMAC signature. Every route reads the time
+from the application's clock (`podium.web.deps.now_of`), the one the fan pages read: a fan
+session opened on a page is checked here on the same clock.
 """
 
 from __future__ import annotations
@@ -65,22 +65,14 @@ from podium.ticketing import (
 from podium.web.auth import require_scope
 from podium.web.deps import now_of
 
-__all__ = ["TICKETING_STAFF_ROLES", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/ticketing", tags=["ticketing"])
 
-TICKETING_STAFF_ROLES = frozenset({"ticketing-agent"})
-"""The roles a staff sign-in session needs on the staff routes (a token: the route's scope)."""
-
-
-def _staff(scope: str) -> Any:
-    return Depends(require_scope(scope, roles=TICKETING_STAFF_ROLES))
-
-
-InventoryWriter = Annotated[Principal, _staff("ticketing:inventory:write")]
-DrawWriter = Annotated[Principal, _staff("ticketing:draw:write")]
-OrderWriter = Annotated[Principal, _staff("ticketing:order:write")]
-OrderReader = Annotated[Principal, _staff("ticketing:order:read")]
+InventoryWriter = Annotated[Principal, Depends(require_scope("ticketing:inventory:write"))]
+DrawWriter = Annotated[Principal, Depends(require_scope("ticketing:draw:write"))]
+OrderWriter = Annotated[Principal, Depends(require_scope("ticketing:order:write"))]
+OrderReader = Annotated[Principal, Depends(require_scope("ticketing:order:read"))]
 _DEFAULT_PROVIDER = LocalTestProvider()
 CSRF_HEADER = "X-CSRF-Token"
 

@@ -48,6 +48,7 @@ from pydantic import (
 
 from podium.core.categories import CATALOG, DataCategory, Residency
 from podium.core.errors import ConfigurationError
+from podium.privacy.operators import SCOPES
 from podium.privacy.regions import Region
 
 __all__ = [
@@ -170,6 +171,9 @@ class Policy(BaseModel):
         restriction_exempt_purposes: purposes still served for a data subject who obtained
             restriction of processing (GDPR Art. 18(2): legal claims; and answering the
             subject's own requests, Art. 12-22).
+        role_scopes: role → the scopes (`podium.privacy.operators.SCOPES`) a staff
+            sign-in session holding the role may use on the routes; a role left out
+            grants none.
 
     """
 
@@ -179,6 +183,7 @@ class Policy(BaseModel):
     purposes: dict[Name, Purpose]
     rules: tuple[PolicyRule, ...]
     restriction_exempt_purposes: frozenset[Name] = frozenset()
+    role_scopes: dict[Name, tuple[str, ...]] = Field(default_factory=dict)
 
     @classmethod
     def from_mapping(
@@ -259,6 +264,7 @@ def _check_names(policy: Policy, context: _Context) -> None:
             f"{context.source}: restriction_exempt_purposes: unknown purpose {unknown[0]!r}",
             field="restriction_exempt_purposes",
         )
+    _check_role_scopes(policy, context)
     for index, rule in enumerate(policy.rules):
         for role in rule.roles:
             if role not in policy.roles:
@@ -280,6 +286,23 @@ def _check_names(policy: Policy, context: _Context) -> None:
             raise context.fail(
                 index, "reason", f"reason {rule.reason!r} is set by the decision point itself"
             )
+
+
+def _check_role_scopes(policy: Policy, context: _Context) -> None:
+    """Refuse a `[role_scopes]` entry naming a role not in `[roles]` or an unknown scope."""
+    for role, scopes in policy.role_scopes.items():
+        where = f"role_scopes.{role}"
+        if role not in policy.roles:
+            raise PolicyError(
+                f"{context.source}: {where}: unknown role {role!r} (not in [roles])", field=where
+            )
+        for scope in scopes:
+            if scope not in SCOPES:
+                raise PolicyError(
+                    f"{context.source}: {where}: unknown scope {scope!r} "
+                    "(not in podium.privacy.operators.SCOPES)",
+                    field=where,
+                )
 
 
 def _compile_rules(policy: Policy, ctx: _Context | None = None) -> dict[Key, tuple[int, Decision]]:
@@ -368,7 +391,7 @@ class PolicyDecisionPoint:
 
     """
 
-    __slots__ = ("_exempt", "_granted", "_not_personal", "_policy", "_table")
+    __slots__ = ("_exempt", "_granted", "_not_personal", "_policy", "_role_scopes", "_table")
 
     def __init__(self, policy: Policy) -> None:
         """Compile the policy; see the class docstring."""
@@ -376,6 +399,7 @@ class PolicyDecisionPoint:
         self._table = _compile_rules(policy)
         self._not_personal = frozenset(c.value for c, rule in CATALOG.items() if not rule.personal)
         self._exempt = frozenset(policy.restriction_exempt_purposes)
+        self._role_scopes = {role: frozenset(scopes) for role, scopes in policy.role_scopes.items()}
         # (role, purpose) pairs with at least one grant: tells "this purpose is not yours"
         # apart from "your purpose does not cover this data here".
         self._granted = frozenset(
@@ -390,6 +414,19 @@ class PolicyDecisionPoint:
     def policy(self) -> Policy:
         """Return the policy the decision point was built from."""
         return self._policy
+
+    def session_scopes(self, roles: Iterable[str]) -> frozenset[str]:
+        """Return the scopes a staff sign-in session with `roles` may use (`[role_scopes]`).
+
+        Args:
+            roles: the operator's roles; unknown roles grant nothing (default deny).
+        """
+        empty: frozenset[str] = frozenset()
+        return empty.union(*(self._role_scopes.get(role, empty) for role in roles))
+
+    def roles_granting(self, scope: str) -> frozenset[str]:
+        """Return the roles whose `[role_scopes]` entry grants `scope` (for error messages)."""
+        return frozenset(role for role, held in self._role_scopes.items() if scope in held)
 
     @property
     def roles(self) -> frozenset[str]:

@@ -10,7 +10,7 @@ routes and proves it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from podium.core.db import Planes
 from podium.core.errors import AuthenticationError, PermissionDeniedError
-from podium.privacy.operators import Principal, authenticate_token
+from podium.privacy.operators import Principal, authenticate_token, scope_allows
+from podium.privacy.policy import PolicyDecisionPoint
 from podium.privacy.sessions import session_principal
 from podium.privacy.spine import Spine
 
@@ -113,50 +114,46 @@ OptionalOperator = Annotated[Principal | None, Depends(optional_operator)]
 CurrentOperator = Annotated[Principal, Depends(require_operator)]
 
 
-def permit(principal: Principal, scope: str, roles: Iterable[str] | None = None) -> None:
-    """Refuse a token without `scope`, or a staff session without one of `roles`.
+def permit(principal: Principal, scope: str, pdp: PolicyDecisionPoint) -> None:
+    """Refuse a token without `scope`, or a staff session whose roles do not grant it.
 
-    A staff sign-in session carries no scopes (`Principal.allows` says yes to every one):
-    where a route acts on no personal data the policy could deny field by field (scans,
-    orders, devices), `roles` bounds the sessions it admits.
+    A token carries the scopes it was issued; a staff sign-in session carries none, and
+    its roles grant scopes by the policy's `[role_scopes]` table (`podium/privacy/policy.toml`,
+    least privilege per role). Which personal fields a route then shows is still decided
+    by the policy decision point, field by field.
 
     Args:
         principal: the operator.
-        scope: `domain:resource:action`, what a token must carry.
-        roles: the roles of which a session must hold one; None admits every session
-            (the policy decision point then decides what it sees).
+        scope: `domain:resource:action`, what the route needs.
+        pdp: the node's policy decision point (its `[role_scopes]`).
 
     Raises:
         PermissionDeniedError: `scope_missing` (token) or `role_missing` (session), HTTP 403.
     """
-    if principal.scopes is None and roles is not None:
-        needed = frozenset(roles)
-        if not principal.roles & needed:
-            wanted = ", ".join(sorted(needed))
+    if principal.scopes is None:
+        if not scope_allows(pdp.session_scopes(principal.roles), scope):
+            wanted = ", ".join(sorted(pdp.roles_granting(scope))) or "(none)"
             raise PermissionDeniedError(
-                f"this page or route needs one of the roles {wanted}", code="role_missing"
+                f"this page or route needs the scope {scope}, granted to the roles {wanted}",
+                code="role_missing",
             )
         return
     if not principal.allows(scope):
         raise PermissionDeniedError(f"this token lacks the scope {scope}", code="scope_missing")
 
 
-def require_scope(
-    scope: str, *, roles: Iterable[str] | None = None
-) -> Callable[[Principal], Principal]:
-    """Return a dependency that admits a token carrying `scope` (a session: see `permit`).
+def require_scope(scope: str) -> Callable[[Principal, Spine], Principal]:
+    """Return a dependency that admits a token carrying `scope`, or a session granted it.
 
     Args:
-        scope: `domain:resource:action`, e.g. `people:person:read`.
-        roles: the roles of which a staff session must hold one; None: any session.
+        scope: `domain:resource:action`, e.g. `people:person:read` (see `permit`).
 
     Raises:
         PermissionDeniedError: (from the dependency) `scope_missing` or `role_missing` (403).
     """
-    needed = None if roles is None else frozenset(roles)
 
-    def dependency(principal: CurrentOperator) -> Principal:
-        permit(principal, scope, needed)
+    def dependency(principal: CurrentOperator, spine: SpineDep) -> Principal:
+        permit(principal, scope, spine.pdp)
         return principal
 
     return dependency

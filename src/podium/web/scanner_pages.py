@@ -9,8 +9,9 @@ nonce, so a form sent twice (reload) gets the first decision back (`duplicate_sc
 decision is shown large, in colour, with a mark and words, inside a live region:
 `role="alert"` (assertive) for a refusal, `role="status"` (polite) for an admission.
 
-Who may scan: a staff session with the `gate-staff` or `admin` role, or a token with
-`gates:device:scan` (`GATE_ROLES`, the same for the scan API). Gate staff declare the
+Who may scan: a staff session whose roles grant `gates:device:scan` by the policy's
+`[role_scopes]` (`gate-staff`, `admin`), or a token with that scope (the same for the scan
+API). Gate staff declare the
 purpose `access-control` and reach no personal data (`podium/privacy/policy.toml`). The
 box office's `ticketing-agent` does not scan by that role alone: it reads holders and
 refunds orders, which a gate agent must not, and scanning is not part of selling; box
@@ -50,14 +51,10 @@ from podium.web.rendering import render
 from podium.web.staff_support import FormOperator, StaffRoute
 from podium.web.ticketing_support import office_of
 
-__all__ = ["GATE_MANAGER_ROLES", "GATE_ROLES", "GateServices", "gate_services", "router"]
+__all__ = ["GateServices", "gate_services", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=StaffRoute)
 
-GATE_ROLES = frozenset({"gate-staff", "admin"})
-"""Staff roles that may scan, on the page or the API (a token needs `gates:device:scan`)."""
-GATE_MANAGER_ROLES = frozenset({"admin"})
-"""Staff roles that may register devices and read the merge (a token: `gates:device:manage`)."""
 Lang = Literal["en", "fr"]
 _PREFIX: dict[Lang, str] = {"en": "/staff/scanner", "fr": "/staff/fr/scanner"}
 _HEADERS = {
@@ -162,8 +159,8 @@ def gate_services(request: Request) -> GateServices:
 Services = Annotated[GateServices, Depends(gate_services)]
 
 
-def _may_scan(principal: Principal) -> None:
-    permit(principal, "gates:device:scan", GATE_ROLES)
+def _may_scan(request: Request, principal: Principal) -> None:
+    permit(principal, "gates:device:scan", request.app.state.spine.pdp)
 
 
 def _lang(request: Request) -> Lang:
@@ -222,7 +219,7 @@ def _page(  # noqa: PLR0913 - the page, who, services, and the form's three valu
 @router.get("/staff/fr/scanner")
 def scanner(request: Request, principal: CurrentOperator, services: Services) -> HTMLResponse:
     """Show the scanner form (gate staff)."""
-    _may_scan(principal)
+    _may_scan(request, principal)
     return _page(request, principal, services)
 
 
@@ -240,7 +237,7 @@ def scanner_post(  # noqa: PLR0913 - one argument per form field
     nonce: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
     """Decide the posted scan and show the decision (the same engine as the device API)."""
-    _may_scan(principal)
+    _may_scan(request, principal)
     form = {"lane": lane, "direction": "exit" if direction == "exit" else "entry"}
     device, _, gate = lane.partition("|")
     try:

@@ -24,7 +24,7 @@ from podium.people import Participant
 from podium.privacy.audit import AuditCheckpoint, trusted_public_keys, verify
 from podium.privacy.spine import Spine, open_spine
 from tests.diffusion.conftest import copy_sqlite_node
-from tests.operators import TestOperator, create_test_operators
+from tests.operators import TestOperator
 
 
 @dataclass
@@ -56,12 +56,17 @@ class LiveNode:
 
 
 @pytest.fixture
-def live(imported: tuple[Planes, ImportReport, Path], tmp_path: Path) -> Iterator[LiveNode]:
+def live(
+    imported: tuple[Planes, ImportReport, Path],
+    operators: dict[str, TestOperator],
+    tmp_path: Path,
+) -> Iterator[LiveNode]:
+    """The shared node's copy (its operators and their tokens with it), opened once."""
     copy_sqlite_node(imported[2], tmp_path / "node")
     settings = Settings(data_dir=tmp_path / "node", secure_cookies=False)
     planes = open_planes(settings)
     spine = open_spine(settings)
-    dpo: TestOperator = create_test_operators(planes, spine)["eu-dpo"]
+    dpo = operators["eu-dpo"]
     headers = {"Authorization": f"Bearer {dpo.token}", "X-Podium-Purpose": dpo.purpose}
     with TestClient(create_app(settings, planes, spine)) as client:
         yield LiveNode(settings, planes, spine, client, headers)

@@ -8,8 +8,11 @@
 
     TACTILE_FAMILIES                         disciplines a tactile tablet can follow
     tactile, tactile_play, tactile_rules     the tactile stream (Vision Pad style)
+    bundled_statement, build_statement       the RGAA-style accessibility statement, from
+                                             the browser tests' audit (`statement`)
 
-Errors: `SpeechUnavailableError` (`speech_unavailable`, `speech_bad_id`).
+Errors: `SpeechUnavailableError` (`speech_unavailable`, `speech_bad_id`),
+`StatementDataError` (`statement_data_invalid`).
 """
 
 from podium.accessibility.describer import (
@@ -43,9 +46,21 @@ from podium.accessibility.spoken import (
     spoken_result,
     tv_name,
 )
+from podium.accessibility.statement import (
+    RGAA_VERSION,
+    LimitKind,
+    Statement,
+    StatementDataError,
+    build_statement,
+    bundled_statement,
+    load_audit,
+    load_statement_data,
+    pages_by_pattern,
+)
 from podium.accessibility.tactile_rules import FAMILIES as TACTILE_FAMILIES
 
 __all__ = [
+    "RGAA_VERSION",
     "SPEECH_LANGS",
     "SPEECH_VOICES",
     "TACTILE_FAMILIES",
@@ -54,17 +69,25 @@ __all__ = [
     "Description",
     "DescriptionKind",
     "DescriptionService",
+    "LimitKind",
     "NocNames",
     "SpeechEngine",
     "SpeechLang",
     "SpeechUnavailableError",
+    "Statement",
+    "StatementDataError",
     "Timing",
     "UnitInfo",
+    "build_statement",
+    "bundled_statement",
     "descriptions_of",
     "games_names",
     "is_match",
     "leader_of",
+    "load_audit",
+    "load_statement_data",
     "ordinal",
+    "pages_by_pattern",
     "sized_wav",
     "spoken_decimal",
     "spoken_noc_names",

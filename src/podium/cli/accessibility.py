@@ -28,12 +28,10 @@ from podium.accessibility import (
     SpeechEngine,
     SpeechLang,
     SpeechUnavailableError,
-    games_names,
-)
-from podium.accessibility.statement import (
     StatementDataError,
     build_statement,
     bundled_statement,
+    games_names,
     load_audit,
     load_statement_data,
 )

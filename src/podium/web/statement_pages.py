@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from podium.accessibility.statement import (
+from podium.accessibility import (
     RGAA_VERSION,
     LimitKind,
     Statement,

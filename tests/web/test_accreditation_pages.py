@@ -203,6 +203,22 @@ def test_the_whole_lifecycle_at_the_desk_with_history_and_a_card(
     assert status_of(planes, number) == "revoked"
 
 
+def test_a_vetting_officer_takes_the_vetting_step_at_the_desk_and_no_other(
+    app: FastAPI, world: AccreditationWorld, planes: Planes
+) -> None:
+    number = world.numbers["IT-006"]
+    with browser(app) as client:
+        _step(client, number, "submit", sign_in(client, "eu-desk"))
+    with browser(app) as client:
+        token = sign_in(client, "eu-vetting", purpose="vetting")
+        page = _step(client, number, "approve", token)
+        assert "Approved." in page
+        refused = client.post(f"/staff/accreditation/{number}/print", data={"csrf": token})
+        assert refused.status_code == 403
+        assert "accreditation:application:write" in refused.text
+    assert status_of(planes, number) == "approved"
+
+
 def test_a_refusal_without_a_reason_is_shown_beside_the_form_and_nothing_changes(
     app: FastAPI, world: AccreditationWorld, planes: Planes
 ) -> None:

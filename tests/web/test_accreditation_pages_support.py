@@ -46,6 +46,7 @@ ACCOUNTS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         ("accreditation", "vetting"),
     ),
     "ch-desk": ("CH", "PARIS2024", ("accreditation-officer",), ("accreditation",)),
+    "eu-vetting": ("FR", "PARIS2024", ("vetting-officer",), ("vetting",)),
 }
 PEOPLE = [
     ("CZ-001", "Černý", "Ondřej", "M"),
@@ -53,6 +54,7 @@ PEOPLE = [
     ("GR-003", "Παπαδοπούλου", "Ελένη", "W"),
     ("FR-004", "Lefèvre", "Zoé", "W"),  # the browser tests' keyboard journey
     ("DE-005", "Müller", "Jonas", "M"),  # the browser tests' journey without JavaScript
+    ("IT-006", "Bianchi", "Giulia", "W"),  # vetting at the desk by a vetting officer alone
 ]
 
 

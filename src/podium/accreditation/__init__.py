@@ -96,7 +96,7 @@ from podium.accreditation.registration import (
     set_photo,
 )
 from podium.accreditation.rules import TRANSITIONS, Action, next_status, vetting_due
-from podium.accreditation.service import Change
+from podium.accreditation.service import Change, step_scope
 from podium.accreditation.vetting import (
     TIMEOUT_REASON,
     ManualVetting,
@@ -196,6 +196,7 @@ __all__ = [
     "save_organisation",
     "set_photo",
     "set_quotas",
+    "step_scope",
     "submit",
     "suspend",
     "validate",

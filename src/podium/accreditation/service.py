@@ -43,6 +43,7 @@ __all__ = [
     "StepContext",
     "advance",
     "chunks",
+    "step_scope",
     "steps",
 ]
 
@@ -145,6 +146,18 @@ def _changes(games: Session, rows: list[dict[str, Any]], action: Action) -> list
         )
         for row in rows
     ]
+
+
+def step_scope(action: Action) -> str:
+    """Return the scope a lifecycle step needs.
+
+    Vetting steps need `accreditation:vetting:write` (the vetting officer's); every other
+    step `accreditation:application:write` (the accreditation officer's).
+
+    Args:
+        action: the lifecycle step.
+    """
+    return VETTING_WRITE if action in _VETTING_ACTIONS else APPLICATION_WRITE
 
 
 def _authorize(principal: Principal | None, action: Action) -> None:

@@ -33,6 +33,7 @@ from podium.accreditation import (
     refuse,
     reinstate,
     revoke,
+    step_scope,
     submit,
     suspend,
     validate,
@@ -49,7 +50,7 @@ from podium.web.accreditation_support import (
     pages,
     see_other,
 )
-from podium.web.auth import SovereignSession, SpineDep
+from podium.web.auth import SovereignSession, SpineDep, permit
 from podium.web.deps import GamesSession
 from podium.web.staff_support import FormOperator
 
@@ -142,7 +143,6 @@ def _step_route(step: Step) -> None:
         code: str,
         lang: PageLang,
         principal: FormOperator,
-        _writer: ApplicationWriter,
         *,
         games: GamesSession,
         sovereign: SovereignSession,
@@ -151,6 +151,9 @@ def _step_route(step: Step) -> None:
         reason: Annotated[str, Form()] = "",
         outcome: Annotated[str, Form()] = "",
     ) -> Response:
+        # The step's own scope: a vetting officer takes vetting steps at the desk without
+        # holding the accreditation officer's `accreditation:application:write`.
+        permit(principal, step_scope(step.action), spine.pdp)
         check_desk(principal)
         row = load_accreditation(games, principal, code)
         try:

@@ -15,16 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import html
 
-from podium.api import create_app
-from podium.core.db import Planes, open_planes
-from podium.core.settings import Settings
+from podium.core.db import Planes
 from podium.games import queries
-from podium.migrations import upgrade_all
 from podium.paris2024 import ImportReport
-from podium.privacy.spine import open_spine
-from podium.ticketing import InventoryRow, load_inventory, load_venue_plans, session_availability
+from podium.ticketing import InventoryRow, session_availability
 from tests.accessibility.tactile_support import FOOTBALL_FINAL
-from tests.diffusion.conftest import copy_sqlite_node
+from tests.web.ticketing_node import ticketing_node
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +29,11 @@ def on_sale(
 ) -> Iterator[tuple[TestClient, Planes]]:
     """A test client over a private copy of the imported node, with tickets on sale."""
     folder = tmp_path_factory.mktemp("tablet-booking")
-    copy_sqlite_node(imported[2], folder)
-    settings = Settings(data_dir=folder, secure_cookies=False)
-    planes = open_planes(settings)
-    upgrade_all(planes.games, planes.sovereign)
-    with planes.games_session() as games:
-        load_inventory(games, load_venue_plans())
-    spine = open_spine(settings)
-    with TestClient(create_app(settings, planes, spine), follow_redirects=False) as client:
-        yield client, planes
-    spine.close()
-    planes.dispose()
+    with (
+        ticketing_node(imported[2], folder) as made,
+        TestClient(made.app, follow_redirects=False) as client,
+    ):
+        yield client, made.planes
 
 
 def _booking(client: TestClient, lang: str) -> html.HtmlElement | None:

@@ -11,38 +11,21 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from tests.diffusion.conftest import copy_sqlite_node
+from tests.web.ticketing_node import START, Clock, ticketing_node
 
-from podium.api import create_app
-from podium.core.db import Planes, open_planes
-from podium.core.settings import Settings
-from podium.migrations import upgrade_all
+from podium.core.db import Planes
 from podium.paris2024 import ImportReport
-from podium.privacy.spine import open_spine
-from podium.ticketing import InventoryRow, TicketedSession, load_inventory, load_venue_plans
+from podium.ticketing import InventoryRow, TicketedSession
 
 SESSION = "SWM01"
 DRAWN = "SWM02"
-START = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "a long enough password"  # noqa: S105
-
-
-class Clock:
-    """The application's settable clock."""
-
-    def __init__(self, now: datetime) -> None:
-        """Start at `now`."""
-        self.now = now
-
-    def __call__(self) -> datetime:
-        """Return the current test time."""
-        return self.now
 
 
 @dataclass
@@ -59,25 +42,15 @@ def node(
     imported: tuple[Planes, ImportReport, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Node]:
     folder = tmp_path_factory.mktemp("fan-pages")
-    copy_sqlite_node(imported[2], folder)
-    settings = Settings(data_dir=folder, secure_cookies=False)
-    planes = open_planes(settings)
-    upgrade_all(planes.games, planes.sovereign)
-    spine = open_spine(settings)
-    with planes.games_session() as games:
-        load_inventory(games, load_venue_plans(), sale_mode="open")
-        games.execute(
-            update(TicketedSession)
-            .where(TicketedSession.session_code == DRAWN)
-            .values(sale_mode="draw")
-        )
-    clock = Clock(START)
-    app = create_app(settings, planes, spine)
-    app.state.clock = clock
-    with TestClient(app, follow_redirects=False) as client:
-        yield Node(client, clock, planes)
-    spine.close()
-    planes.dispose()
+    with ticketing_node(imported[2], folder, sale_mode="open") as made:
+        with made.planes.games_session() as games:
+            games.execute(
+                update(TicketedSession)
+                .where(TicketedSession.session_code == DRAWN)
+                .values(sale_mode="draw")
+            )
+        with TestClient(made.app, follow_redirects=False) as client:
+            yield Node(client, made.clock, made.planes)
 
 
 def _token(html: str) -> str:

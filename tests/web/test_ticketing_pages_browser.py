@@ -9,46 +9,27 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
-from tests.diffusion.conftest import copy_sqlite_node
 from tests.web.browsing import live_server
+from tests.web.ticketing_node import START, Clock, ticketing_node
 
-from podium.api import create_app
-from podium.core.db import Planes, open_planes
-from podium.core.settings import Settings
-from podium.migrations import upgrade_all
+from podium.core.db import Planes
 from podium.paris2024 import ImportReport
-from podium.privacy.spine import open_spine
 from podium.ticketing import (
     InventoryRow,
     Order,
     TicketedSession,
-    load_inventory,
-    load_venue_plans,
 )
 
 pytestmark = pytest.mark.browser
 
 SESSION = "SWM01"
-START = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "a long enough password"  # noqa: S105
-
-
-class Clock:
-    """The application's settable clock."""
-
-    def __init__(self, now: datetime) -> None:
-        """Start at `now`."""
-        self.now = now
-
-    def __call__(self) -> datetime:
-        """Return the current test time."""
-        return self.now
 
 
 @dataclass
@@ -65,20 +46,35 @@ def node(
     imported: tuple[Planes, ImportReport, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Node]:
     folder = tmp_path_factory.mktemp("fan-browser")
-    copy_sqlite_node(imported[2], folder)
-    settings = Settings(data_dir=folder, secure_cookies=False)
-    planes = open_planes(settings)
-    upgrade_all(planes.games, planes.sovereign)
-    spine = open_spine(settings)
-    with planes.games_session() as games:
-        load_inventory(games, load_venue_plans(), sale_mode="open")
-    clock = Clock(START)
-    app = create_app(settings, planes, spine)
-    app.state.clock = clock
-    with live_server(app) as url:
-        yield Node(url, clock, planes)
-    spine.close()
-    planes.dispose()
+    with (
+        ticketing_node(imported[2], folder, sale_mode="open") as made,
+        live_server(made.app) as url,
+    ):
+        yield Node(url, made.clock, made.planes)
+
+
+def _buy_one_and_open_it(page: Page, node: Node) -> str:
+    """Hold one place of SESSION, pay, open the ticket from the wallet; return its address."""
+    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
+    page.locator(f"#q-{_row(node)}").fill("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hold these places").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pay").click()
+    page.goto(f"{node.url}/en/tickets/wallet")
+    with page.expect_navigation():
+        page.locator("ul.tickets a").first.click()
+    return page.url
+
+
+def _sign_in_back_to(page: Page, ticket: str, email: str) -> None:
+    """Come back to a ticket after the fan session ended: sign in on its page."""
+    page.goto(ticket)
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").last.click()
+    page.wait_for_url(ticket)
 
 
 def _row(node: Node) -> int:
@@ -142,28 +138,14 @@ def test_the_ticket_page_works_without_javascript(browser: Browser, node: Node) 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     email = _sign_up_with_the_keyboard(page, node)
-    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
-    page.locator(f"#q-{_row(node)}").fill("1")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Hold these places").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Pay").click()
-    page.goto(f"{node.url}/en/tickets/wallet")
-    with page.expect_navigation():
-        page.locator("ul.tickets a").first.click()
-    ticket = page.url
+    ticket = _buy_one_and_open_it(page, node)
     assert "Your code appears 3 hours before the session" in page.inner_text("main")
     with node.planes.games_session() as games:
         starts = games.get_one(TicketedSession, SESSION).starts_at
     node.clock.now = starts - timedelta(hours=1)
     try:
         # The fan session ended while the clock moved: sign in on the way back to the ticket.
-        page.goto(ticket)
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").last.click()
-        page.wait_for_url(ticket)
+        _sign_in_back_to(page, ticket, email)
         first = page.locator("#code-digits").inner_text()
         node.clock.now += timedelta(seconds=15)
         with page.expect_navigation():
@@ -204,28 +186,14 @@ def test_the_script_replaces_the_code_when_its_step_ends(browser: Browser, node:
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()
     email = _sign_up_with_the_keyboard(page, node)
-    page.goto(f"{node.url}/en/tickets/sessions/{SESSION}")
-    page.locator(f"#q-{_row(node)}").fill("1")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Hold these places").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Pay").click()
-    page.goto(f"{node.url}/en/tickets/wallet")
-    with page.expect_navigation():
-        page.locator("ul.tickets a").first.click()
-    ticket = page.url
+    ticket = _buy_one_and_open_it(page, node)
     with node.planes.games_session() as games:
         starts = games.get_one(TicketedSession, SESSION).starts_at
     # One second before a 15-second step ends, so the script fetches the code after 1 s.
     inside = starts - timedelta(hours=1)
     node.clock.now = inside - timedelta(seconds=int(inside.timestamp()) % 15 + 1)
     try:
-        page.goto(ticket)
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").last.click()
-        page.wait_for_url(ticket)
+        _sign_in_back_to(page, ticket, email)
         first = page.locator("#code-digits").inner_text()
         assert page.locator("#ticket-code").get_attribute("data-seconds") == "1"
         node.clock.now += timedelta(seconds=1)

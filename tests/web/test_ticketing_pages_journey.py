@@ -14,29 +14,23 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 from sqlalchemy import select
-from tests.diffusion.conftest import copy_sqlite_node
 from tests.operators import PASSWORD
 from tests.web.browsing import axe_violations, live_server, readable, staff_sign_in
+from tests.web.ticketing_node import START, Clock, ticketing_node
 
-from podium.api import create_app
-from podium.core.db import Planes, open_planes
-from podium.core.settings import Settings
-from podium.migrations import upgrade_all
+from podium.core.db import Planes
 from podium.paris2024 import ImportReport
 from podium.privacy.operators import create_operator
-from podium.privacy.spine import open_spine
 from podium.ticketing import (
     InventoryRow,
     TicketedSession,
     commitment_of,
-    load_inventory,
-    load_venue_plans,
     open_draw,
     run_draw,
 )
@@ -46,21 +40,8 @@ pytestmark = pytest.mark.browser
 
 SESSION = "SWM01"
 """A real Paris 2024 session (swimming heats, Paris La Defense Arena), sold by draw."""
-START = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 GATE_STAFF = "fan-journey-gate"
 FAN_PASSWORD = "a long enough password"  # noqa: S105
-
-
-class Clock:
-    """The application's settable clock (`app.state.clock`)."""
-
-    def __init__(self, now: datetime) -> None:
-        """Start at `now`."""
-        self.now = now
-
-    def __call__(self) -> datetime:
-        """Return the current test time."""
-        return self.now
 
 
 @dataclass
@@ -77,34 +58,22 @@ def node(
     imported: tuple[Planes, ImportReport, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Node]:
     """A private copy of the imported node (sessions sold by draw), gate staff, a live server."""
-    folder = tmp_path_factory.mktemp("fan-journey")
-    copy_sqlite_node(imported[2], folder)
-    settings = Settings(data_dir=folder, secure_cookies=False)
-    planes = open_planes(settings)
-    upgrade_all(planes.games, planes.sovereign)
-    spine = open_spine(settings)
-    with planes.games_session() as games:
-        load_inventory(games, load_venue_plans())
-    with planes.sovereign_session() as session:
-        create_operator(
-            session,
-            username=GATE_STAFF,
-            display_name="Gate agent",
-            home_country="FR",
-            organisation="PARIS2024",
-            roles=("gate-staff",),
-            purposes=("access-control",),
-            known_roles=spine.pdp.roles,
-            known_purposes=spine.pdp.purposes,
-            password=PASSWORD,
-        )
-    clock = Clock(START)
-    app = create_app(settings, planes, spine)
-    app.state.clock = clock
-    with live_server(app) as url:
-        yield Node(url, clock, planes)
-    spine.close()
-    planes.dispose()
+    with ticketing_node(imported[2], tmp_path_factory.mktemp("fan-journey")) as made:
+        with made.planes.sovereign_session() as session:
+            create_operator(
+                session,
+                username=GATE_STAFF,
+                display_name="Gate agent",
+                home_country="FR",
+                organisation="PARIS2024",
+                roles=("gate-staff",),
+                purposes=("access-control",),
+                known_roles=made.spine.pdp.roles,
+                known_purposes=made.spine.pdp.purposes,
+                password=PASSWORD,
+            )
+        with live_server(made.app) as url:
+            yield Node(url, made.clock, made.planes)
 
 
 def _axe_clean(page: Page, node: Node, path: str) -> None:

@@ -160,13 +160,19 @@ def test_the_ball_follows_a_pointer_on_the_input_page(context: BrowserContext) -
     tablet = connected_tablet(context)
     staff = context.new_page()
     staff.goto(f"/staff/en/tactile/{FOOTBALL_FINAL}")
-    ground = staff.locator("#tactile-surface .tactile-ground")
-    box = ground.bounding_box()
+    # Tall enough to show the whole field: a point below the fold is not clicked where meant.
+    staff.set_viewport_size({"width": 1280, "height": 1600})
+    surface = staff.locator("#tactile-surface")
+    ground = surface.locator(".tactile-ground")
+    box, outer = ground.bounding_box(), surface.bounding_box()
     assert box is not None
-    # The drawn area has a 20-unit margin around the field (1050 x 680 in 1090 x 720).
-    x = box["x"] + box["width"] * (20 + 0.2 * 1050) / 1090
-    y = box["y"] + box["height"] * (20 + 0.4 * 680) / 720
-    staff.mouse.click(x, y)
+    assert outer is not None
+    # The drawn area has a 20-unit margin around the field (1050 x 680 in 1090 x 720). The
+    # point is given inside the surface, whose click scrolls it into view and waits until it
+    # stops moving: page coordinates taken once went stale while the page settled.
+    x = box["x"] - outer["x"] + box["width"] * (20 + 0.2 * 1050) / 1090
+    y = box["y"] - outer["y"] + box["height"] * (20 + 0.4 * 680) / 720
+    surface.click(position={"x": x, "y": y})
     # Within a pixel or two of where the pointer went down (about 0.002 of the field).
     ball = tablet.locator("#tactile-ball")
     expect(ball).to_have_attribute("data-x", re.compile(r"^0\.(19[89]|2|20[12])$"))
